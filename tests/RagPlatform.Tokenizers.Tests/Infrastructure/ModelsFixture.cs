@@ -1,0 +1,65 @@
+namespace RagPlatform.Tokenizers.Tests.Infrastructure;
+
+/// <summary>
+/// The real tokenizers under test, loaded once: MiniLM and the ms-marco cross-encoder (tokenizer.json, and MiniLM
+/// again from vocab.txt alone), and Qwen2.5 both from vocab.json + merges.txt and from a tokenizer.json that
+/// scripts/forge/tokenizer_json.py writes into a temporary model directory (which transformers.js also reads).
+/// </summary>
+public sealed class ModelsFixture : IAsyncLifetime
+{
+    private DirectoryInfo? _workDir;
+
+    internal ITokenizer MiniLm { get; private set; } = null!;
+
+    internal ITokenizer MiniLmFromVocabTxt { get; private set; } = null!;
+
+    internal ITokenizer CrossEncoder { get; private set; } = null!;
+
+    internal ITokenizer QwenFromVocabFiles { get; private set; } = null!;
+
+    internal ITokenizer QwenFromTokenizerJson { get; private set; } = null!;
+
+    /// <summary>Model directory holding the forged Qwen tokenizer.json beside the real configs.</summary>
+    internal string QwenTokenizerJsonDir { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _workDir = Directory.CreateTempSubdirectory("rag-tokenizers-");
+        QwenTokenizerJsonDir = Path.Combine(_workDir.FullName, "qwen2.5-tokenizer");
+        Directory.CreateDirectory(QwenTokenizerJsonDir);
+        foreach (var file in new[] { "tokenizer_config.json", "special_tokens_map.json", "generation_config.json", "config.json" })
+        {
+            File.Copy(Path.Combine(TestPaths.QwenVocabFiles, file), Path.Combine(QwenTokenizerJsonDir, file));
+        }
+
+        await ExternalProcess.RunAsync("/usr/bin/python3",
+            [Path.Combine(TestPaths.RepoRoot, "scripts", "forge", "tokenizer_json.py"), TestPaths.QwenVocabFiles,
+                "--out", Path.Combine(QwenTokenizerJsonDir, "tokenizer.json")],
+            TestPaths.RepoRoot, TimeSpan.FromMinutes(2));
+
+        var miniLmVocab = Path.Combine(_workDir.FullName, "minilm-vocab-only");
+        Directory.CreateDirectory(miniLmVocab);
+        foreach (var file in new[] { "vocab.txt", "tokenizer_config.json", "special_tokens_map.json" })
+        {
+            File.Copy(Path.Combine(TestPaths.MiniLm, file), Path.Combine(miniLmVocab, file));
+        }
+
+        MiniLm = TokenizerLoader.Load(TestPaths.MiniLm);
+        MiniLmFromVocabTxt = TokenizerLoader.Load(miniLmVocab);
+        CrossEncoder = TokenizerLoader.Load(TestPaths.CrossEncoder);
+        QwenFromVocabFiles = TokenizerLoader.Load(TestPaths.QwenVocabFiles);
+        QwenFromTokenizerJson = TokenizerLoader.Load(QwenTokenizerJsonDir);
+    }
+
+    public Task DisposeAsync()
+    {
+        _workDir?.Delete(recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ModelsCollection : ICollectionFixture<ModelsFixture>
+{
+    public const string Name = "Models";
+}
