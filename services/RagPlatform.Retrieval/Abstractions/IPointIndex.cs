@@ -25,6 +25,14 @@ public interface IPointIndex : IAsyncDisposable
 
     Task DeleteWhereAsync(string collection, PointFilter filter, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes every point matching <paramref name="replaced"/> and upserts <paramref name="points"/> as one write, e.g. a
+    /// re-ingested document's new chunks in place of its old ones: readers see the old set or the new one, never a mix
+    /// or neither. How strong "one write" is depends on the index (see each implementation).
+    /// </summary>
+    Task ReplaceWhereAsync(string collection, PointFilter replaced, IReadOnlyList<IndexPoint> points,
+        CancellationToken cancellationToken = default);
+
     /// <returns>The stored points among <paramref name="ids"/>, in the order asked; missing ids are left out.</returns>
     Task<IReadOnlyList<IndexPoint>> GetAsync(string collection, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
 

@@ -57,11 +57,26 @@ internal sealed partial class CollectionState : IDisposable
 
     public long UnsnapshottedChanges { get; private set; }
 
-    public void Apply(IReadOnlyList<PreparedPoint> points, IReadOnlyList<List<string>> terms, long sequence)
+    public void Apply(IReadOnlyList<PreparedPoint> points, IReadOnlyList<List<string>> terms, long sequence) =>
+        ApplyReplace([], points, terms, sequence);
+
+    public void ApplyDelete(IReadOnlyCollection<string> ids, long sequence) => ApplyReplace(ids, [], [], sequence);
+
+    /// <summary>Removes <paramref name="deleted"/> and adds <paramref name="points"/> under one write lock: readers see all or none of it.</summary>
+    public void ApplyReplace(IReadOnlyCollection<string> deleted, IReadOnlyList<PreparedPoint> points, IReadOnlyList<List<string>> terms,
+        long sequence)
     {
         _lock.EnterWriteLock();
         try
         {
+            foreach (var id in deleted)
+            {
+                if (_slotById.Remove(id, out var slot))
+                {
+                    RemoveSlot(slot);
+                }
+            }
+
             for (var i = 0; i < points.Count; i++)
             {
                 var point = points[i];
@@ -73,28 +88,7 @@ internal sealed partial class CollectionState : IDisposable
                 AddSlot(point.UnitVector, new SlotEntry(point.Id, point.Text, point.Payload, sequence), terms[i]);
             }
 
-            Advance(sequence, points.Count);
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
-    }
-
-    public void ApplyDelete(IReadOnlyCollection<string> ids, long sequence)
-    {
-        _lock.EnterWriteLock();
-        try
-        {
-            foreach (var id in ids)
-            {
-                if (_slotById.Remove(id, out var slot))
-                {
-                    RemoveSlot(slot);
-                }
-            }
-
-            Advance(sequence, ids.Count);
+            Advance(sequence, deleted.Count + points.Count);
         }
         finally
         {

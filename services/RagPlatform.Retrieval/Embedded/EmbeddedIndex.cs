@@ -138,21 +138,38 @@ public sealed class EmbeddedIndex : IPointIndex
             return;
         }
 
-        // The CPU work happens before taking the gate so that writers queue only for the commit and the memory update.
-        var prepared = new PreparedPoint[points.Count];
-        var terms = new List<string>[points.Count];
-        for (var i = 0; i < points.Count; i++)
-        {
-            var point = points[i];
-            var payload = new Dictionary<string, PayloadValue>(point.Payload, StringComparer.Ordinal);
-            prepared[i] = new PreparedPoint(point.Id, VectorMath.Normalized(point.Vector), point.Text, payload, PayloadCodec.Encode(payload));
-            terms[i] = _analyzer.Analyze(point.Text);
-        }
-
+        var (prepared, terms) = Prepare(points);
         await WriteAsync(collection, state, current =>
         {
             var sequence = _store.Upsert(current.Stored.Key, prepared);
             current.Apply(prepared, terms, sequence);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Atomic in the strongest sense: one SQLite transaction, applied to memory under one write lock.</summary>
+    public async Task ReplaceWhereAsync(string collection, PointFilter replaced, IReadOnlyList<IndexPoint> points,
+        CancellationToken cancellationToken = default)
+    {
+        var state = Find(collection);
+        IndexValidation.Filter(replaced);
+        IndexValidation.Points(points, state.Dimensions);
+        if (points.Count > _options.MaxBatchSize)
+        {
+            throw new ArgumentException($"A batch holds at most {_options.MaxBatchSize} points, not {points.Count}.", nameof(points));
+        }
+
+        var (prepared, terms) = Prepare(points);
+        await WriteAsync(collection, state, current =>
+        {
+            var kept = prepared.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            var doomed = current.IdsMatching(replaced).Where(id => !kept.Contains(id)).ToArray();
+            if (doomed.Length == 0 && prepared.Length == 0)
+            {
+                return;
+            }
+
+            var sequence = _store.Replace(current.Stored.Key, doomed, prepared);
+            current.ApplyReplace(doomed, prepared, terms, sequence);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -241,6 +258,22 @@ public sealed class EmbeddedIndex : IPointIndex
 
     internal static string SnapshotPath(EmbeddedIndexOptions options, string collection) =>
         Path.Combine(options.RootDirectory, SnapshotFolder, collection + ".hnsw");
+
+    // The CPU work happens before taking the gate so that writers queue only for the commit and the memory update.
+    private (PreparedPoint[] Prepared, List<string>[] Terms) Prepare(IReadOnlyList<IndexPoint> points)
+    {
+        var prepared = new PreparedPoint[points.Count];
+        var terms = new List<string>[points.Count];
+        for (var i = 0; i < points.Count; i++)
+        {
+            var point = points[i];
+            var payload = new Dictionary<string, PayloadValue>(point.Payload, StringComparer.Ordinal);
+            prepared[i] = new PreparedPoint(point.Id, VectorMath.Normalized(point.Vector), point.Text, payload, PayloadCodec.Encode(payload));
+            terms[i] = _analyzer.Analyze(point.Text);
+        }
+
+        return (prepared, terms);
+    }
 
     private CollectionState Find(string collection)
     {

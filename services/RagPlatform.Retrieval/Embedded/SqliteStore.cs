@@ -137,10 +137,35 @@ internal sealed class SqliteStore : IDisposable
     }
 
     /// <returns>The change sequence of the committed batch.</returns>
-    public long Upsert(long collection, IReadOnlyList<PreparedPoint> points)
+    public long Upsert(long collection, IReadOnlyList<PreparedPoint> points) => Replace(collection, [], points);
+
+    /// <returns>The change sequence of the committed batch.</returns>
+    public long Delete(long collection, IReadOnlyCollection<string> ids) => Replace(collection, ids, []);
+
+    /// <summary>Deletes <paramref name="deleted"/> then upserts <paramref name="points"/> in ONE transaction.</summary>
+    /// <returns>The change sequence of the committed batch.</returns>
+    public long Replace(long collection, IReadOnlyCollection<string> deleted, IReadOnlyList<PreparedPoint> points)
     {
         using var transaction = _connection.BeginTransaction();
         var sequence = NextSequence(transaction);
+        if (deleted.Count > 0)
+        {
+            DeleteRows(collection, deleted, transaction);
+        }
+
+        if (points.Count > 0)
+        {
+            UpsertRows(collection, points, sequence, transaction);
+        }
+
+        transaction.Commit();
+        return sequence;
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private void UpsertRows(long collection, IReadOnlyList<PreparedPoint> points, long sequence, SqliteTransaction transaction)
+    {
         using var command = new SqliteCommand("""
             INSERT INTO points (collection, id, sequence, vector, text, payload)
             VALUES ($collection, $id, $sequence, $vector, $text, $payload)
@@ -162,16 +187,10 @@ internal sealed class SqliteStore : IDisposable
             payload.Value = point.PayloadJson;
             command.ExecuteNonQuery();
         }
-
-        transaction.Commit();
-        return sequence;
     }
 
-    /// <returns>The change sequence of the committed batch.</returns>
-    public long Delete(long collection, IReadOnlyCollection<string> ids)
+    private void DeleteRows(long collection, IReadOnlyCollection<string> ids, SqliteTransaction transaction)
     {
-        using var transaction = _connection.BeginTransaction();
-        var sequence = NextSequence(transaction);
         using var command = new SqliteCommand("DELETE FROM points WHERE collection = $collection AND id = $id;", _connection, transaction);
         command.Parameters.AddWithValue("$collection", collection);
         var id = command.Parameters.Add("$id", SqliteType.Text);
@@ -181,12 +200,7 @@ internal sealed class SqliteStore : IDisposable
             id.Value = value;
             command.ExecuteNonQuery();
         }
-
-        transaction.Commit();
-        return sequence;
     }
-
-    public void Dispose() => _connection.Dispose();
 
     private long NextSequence(SqliteTransaction transaction)
     {

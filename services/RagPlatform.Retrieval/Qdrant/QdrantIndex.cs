@@ -158,6 +158,36 @@ public sealed class QdrantIndex : IPointIndex
             .ConfigureAwait(false)).Dispose();
     }
 
+    /// <summary>
+    /// One <c>POST /collections/{name}/points/batch</c> request: a delete-by-filter operation then an upsert. Qdrant
+    /// applies a batch's operations in order within one request and its WAL makes the request durable as a whole, but it
+    /// has no multi-operation transaction: a concurrent search may run between the two operations and see neither
+    /// old nor new chunks of the document for that instant (a crash cannot leave half: the request is one WAL entry).
+    /// </summary>
+    public async Task ReplaceWhereAsync(string collection, PointFilter replaced, IReadOnlyList<IndexPoint> points,
+        CancellationToken cancellationToken = default)
+    {
+        IndexValidation.CollectionName(collection);
+        IndexValidation.Filter(replaced);
+        var dimensions = await DimensionsAsync(collection, cancellationToken).ConfigureAwait(false);
+        IndexValidation.Points(points, dimensions);
+        if (points.Count > _options.MaxBatchSize)
+        {
+            throw new ArgumentException($"A batch holds at most {_options.MaxBatchSize} points, not {points.Count}.", nameof(points));
+        }
+
+        var filter = QdrantPayload.Filter(replaced) ?? [];
+        var operations = new JsonArray { new JsonObject { ["delete"] = new JsonObject { ["filter"] = filter } } };
+        if (points.Count > 0)
+        {
+            operations.Add(new JsonObject { ["upsert"] = new JsonObject { ["points"] = new JsonArray([.. points.Select(PointJson)]) } });
+        }
+
+        var body = new JsonObject { ["operations"] = operations };
+        (await SendAsync(HttpMethod.Post, $"collections/{collection}/points/batch?wait=true", body, collection, cancellationToken)
+            .ConfigureAwait(false)).Dispose();
+    }
+
     public async Task<IReadOnlyList<IndexPoint>> GetAsync(string collection, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         IndexValidation.CollectionName(collection);

@@ -225,6 +225,27 @@ public abstract class PointIndexContractTests : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task ReplaceWhere_SwapsTheMatchingSetForTheNewPoints_AndLeavesOthers()
+    {
+        var name = await CreateAsync(fields: new Dictionary<string, PayloadKind> { ["doc"] = PayloadKind.String });
+        IndexPoint Chunk(string doc, string id, float x) =>
+            new() { Id = id, Vector = [x, 1, 0, 0], Text = id, Payload = new Dictionary<string, PayloadValue> { ["doc"] = doc } };
+        await Index.UpsertAsync(name, [Chunk("a", "a-1", 1), Chunk("a", "a-2", 2), Chunk("b", "b-1", 3)]).Bounded();
+
+        var byDoc = PointFilter.All(FilterCondition.Equal("doc", "a"));
+        await Index.ReplaceWhereAsync(name, byDoc, [Chunk("a", "a-2", 2), Chunk("a", "a-3", 4)]).Bounded();
+
+        Assert.Equal(["a-2", "a-3"], (await Index.GetAsync(name, ["a-1", "a-2", "a-3"]).Bounded()).Select(p => p.Id));
+        Assert.Equal(2, await Index.CountAsync(name, byDoc).Bounded());
+        Assert.Equal(3, await Index.CountAsync(name).Bounded());
+
+        await Index.ReplaceWhereAsync(name, byDoc, []).Bounded();
+
+        Assert.Equal(0, await Index.CountAsync(name, byDoc).Bounded());
+        Assert.Equal(["b-1"], (await Index.GetAsync(name, ["a-2", "a-3", "b-1"]).Bounded()).Select(p => p.Id));
+    }
+
+    [ContractFact]
     public async Task Ids_AnyNonEmptyString_RoundTrips()
     {
         var name = await CreateAsync();

@@ -149,6 +149,7 @@ internal sealed class FakeQdrantServer : IAsyncDisposable
         ("put", "/collections/{collection_name}/points") => _store.Upsert(collection, request),
         ("post", "/collections/{collection_name}/points") => _store.Retrieve(collection, request),
         ("post", "/collections/{collection_name}/points/delete") => _store.DeletePoints(collection, request),
+        ("post", "/collections/{collection_name}/points/batch") => _store.Batch(collection, request),
         ("post", "/collections/{collection_name}/points/count") => _store.Count(collection, request),
         ("post", "/collections/{collection_name}/points/query") => _store.Query(collection, request),
         _ => throw new FakeQdrantException(405, $"The fake does not serve {method.ToUpperInvariant()} {template}"),
@@ -162,7 +163,7 @@ internal sealed class FakeQdrantServer : IAsyncDisposable
             ["collections"] => ("/collections", null),
             ["collections", var name] => ("/collections/{collection_name}", name),
             ["collections", var name, ("exists" or "index" or "points") and var rest] => ($"/collections/{{collection_name}}/{rest}", name),
-            ["collections", var name, "points", ("delete" or "count" or "query") and var rest] => ($"/collections/{{collection_name}}/points/{rest}", name),
+            ["collections", var name, "points", ("delete" or "count" or "query" or "batch") and var rest] => ($"/collections/{{collection_name}}/points/{rest}", name),
             _ => (null, null),
         };
     }

@@ -168,6 +168,26 @@ internal sealed partial class FakeQdrantStore
         }
     }
 
+    /// <summary>The update-operations batch, applied under one lock (the fake is stronger than Qdrant here).</summary>
+    public JsonNode Batch(string name, JsonObject body)
+    {
+        lock (_gate)
+        {
+            Find(name);
+            foreach (var operation in body["operations"]!.AsArray().Select(o => o!.AsObject()))
+            {
+                _ = operation.Single() switch
+                {
+                    { Key: "upsert", Value: JsonObject upsert } => Upsert(name, upsert),
+                    { Key: "delete", Value: JsonObject delete } => DeletePoints(name, delete),
+                    var other => throw new FakeQdrantException(400, $"The fake does not support the batch operation '{other.Key}'"),
+                };
+            }
+
+            return new JsonArray(Completed());
+        }
+    }
+
     public JsonNode Retrieve(string name, JsonObject body)
     {
         lock (_gate)
