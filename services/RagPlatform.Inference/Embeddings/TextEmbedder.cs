@@ -1,0 +1,118 @@
+using RagPlatform.Inference.Batching;
+using RagPlatform.Inference.Models;
+using RagPlatform.Onnx;
+using RagPlatform.Tokenizers;
+
+namespace RagPlatform.Inference.Embeddings;
+
+/// <summary>
+/// Sentence embeddings from an encoder model (all-MiniLM-L6-v2 and the like): tokenize with truncation, pad to the
+/// longest text of each run, run the model, pool (mean or CLS) and L2-normalise. Thread-safe: one instance per model
+/// serves concurrent requests.
+/// </summary>
+/// <remarks>Synchronous on purpose: the work is CPU-bound inside ONNX Runtime and cancellable through the token.</remarks>
+public sealed class TextEmbedder : IDisposable
+{
+    private readonly OnnxRuntime _runtime;
+    private readonly InferenceSession _session;
+    private readonly ITokenizer _tokenizer;
+    private readonly EncoderSignature _signature;
+    private readonly TextEmbedderOptions _options;
+    private readonly PoolingMode _pooling;
+    private readonly EmbeddingPrefixes _prefixes;
+    private readonly int _padId;
+
+    private TextEmbedder(OnnxRuntime runtime, InferenceSession session, ModelDirectory model, TextEmbedderOptions options)
+    {
+        _runtime = runtime;
+        _session = session;
+        _tokenizer = model.Tokenizer;
+        _options = options;
+        _signature = EncoderSignature.Of(session, "last_hidden_state", "token_embeddings");
+        _pooling = options.Pooling ?? model.Pooling ?? PoolingMode.Mean;
+        _prefixes = options.Prefixes ?? model.Prefixes;
+        _padId = _tokenizer.SpecialTokens.Pad ?? model.Config.PadTokenId ?? 0;
+        MaxTokens = new[] { options.MaxTokens ?? int.MaxValue, _tokenizer.ModelMaxLength, model.Config.MaxPositions > 0 ? model.Config.MaxPositions : int.MaxValue }.Min();
+        var declared = session.Outputs.First(o => o.Name == _signature.Output).Dimensions;
+        Dimensions = declared.Count == 3 && declared[2] > 0 ? (int)declared[2] : model.Config.HiddenSize;
+        Model = new ModelSummary(model.ModelId, model.Config.Architecture, model.IsForged(session), MaxTokens, Dimensions,
+            _tokenizer.VocabularySize, model.OnnxPath);
+    }
+
+    public ModelSummary Model { get; }
+
+    public int Dimensions { get; }
+
+    /// <summary>Tokens per text the model sees, special tokens included; longer texts are truncated.</summary>
+    public int MaxTokens { get; }
+
+    public static TextEmbedder Open(OnnxRuntime runtime, ModelDirectory model, TextEmbedderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new TextEmbedderOptions();
+        options.Validate();
+        _ = model.Tokenizer;
+        var session = model.OpenSession(runtime, options.Session);
+        try
+        {
+            return new TextEmbedder(runtime, session, model, options);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One embedding per text, in order. Texts longer than <see cref="MaxTokens"/> are truncated (reported per text).</summary>
+    public IReadOnlyList<Embedding> Embed(IReadOnlyList<string> texts, EmbeddingRole role = EmbeddingRole.Passage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var prefix = role == EmbeddingRole.Query ? _prefixes.Query : _prefixes.Passage;
+        var results = new Embedding[texts.Count];
+        for (var start = 0; start < texts.Count; start += _options.MaxBatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(_options.MaxBatchSize, texts.Count - start);
+            var rows = new TokenEncoding[count];
+            for (var i = 0; i < count; i++)
+            {
+                var text = texts[start + i] ?? throw new ArgumentNullException(nameof(texts), $"texts[{start + i}] is null.");
+                rows[i] = _tokenizer.Encode(prefix.Length == 0 ? text : prefix + text, maxLength: MaxTokens);
+            }
+
+            EmbedBatch(rows, results.AsSpan(start, count), cancellationToken);
+        }
+
+        return results;
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    private void EmbedBatch(TokenEncoding[] rows, Span<Embedding> results, CancellationToken cancellationToken)
+    {
+        using var batch = new EncoderBatch(rows, _padId);
+        using var outputs = batch.Run(_runtime, _session, _signature, cancellationToken);
+        var hidden = outputs[0];
+        var shape = hidden.Shape;
+        if (shape.Length != 3 || shape[0] != batch.BatchSize || shape[1] != batch.SequenceLength || shape[2] != Dimensions)
+        {
+            throw new InvalidOperationException(
+                $"'{_signature.Output}' has shape [{string.Join(',', shape.ToArray())}]; expected [{batch.BatchSize},{batch.SequenceLength},{Dimensions}].");
+        }
+
+        var data = hidden.GetData<float>();
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var vector = new float[Dimensions];
+            Pooling.Pool(data, batch.SequenceLength, r, rows[r].Length, _pooling, vector);
+            if (_options.Normalize)
+            {
+                Pooling.Normalize(vector);
+            }
+
+            results[r] = new Embedding(vector, rows[r].Length, rows[r].Truncated);
+        }
+    }
+}

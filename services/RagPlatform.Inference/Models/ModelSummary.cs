@@ -1,0 +1,13 @@
+namespace RagPlatform.Inference.Models;
+
+/// <summary>What a loaded pipeline reports about its model (the model services' Info call).</summary>
+/// <param name="MaxTokens">Longest input (embedder, cross-encoder) or context window (generator), in tokens.</param>
+/// <param name="Dimensions">Embedding size; 0 for models that do not embed.</param>
+public sealed record ModelSummary(
+    string ModelId,
+    string Architecture,
+    bool Forged,
+    int MaxTokens,
+    int Dimensions,
+    int VocabularySize,
+    string OnnxPath);
