@@ -1,0 +1,112 @@
+using RagPlatform.Inference.Embeddings;
+using RagPlatform.Inference.Models;
+using RagPlatform.Ingestion.Chunking;
+using RagPlatform.Ingestion.Embedding;
+using RagPlatform.Onnx;
+using RagPlatform.Tokenizers;
+
+namespace RagPlatform.Ingestion.Tests.Infrastructure;
+
+/// <summary>
+/// The forged tiny embedder (scripts/setup/forge-tiny.sh) and ONNX Runtime (scripts/setup/onnxruntime.sh), loaded once.
+/// </summary>
+public sealed class TestEnvironment : IDisposable
+{
+    public TestEnvironment()
+    {
+        var library = Path.Combine(RepoRoot, ".native", "onnxruntime", "linux-x64", "libonnxruntime.so.1");
+        if (!File.Exists(library) || !File.Exists(Path.Combine(EmbedderDirectory, "forge.json")))
+        {
+            throw new InvalidOperationException("Run scripts/setup/onnxruntime.sh and scripts/setup/forge-tiny.sh first.");
+        }
+
+        Runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = library });
+        TextEmbedder = TextEmbedder.Open(Runtime, ModelDirectory.Load(EmbedderDirectory),
+            new TextEmbedderOptions { Session = new InferenceSessionOptions { IntraOpThreads = 1 } });
+        Tokenizer = TokenizerLoader.Load(EmbedderDirectory);
+    }
+
+    public static string RepoRoot { get; } = FindRoot();
+
+    public static string EmbedderDirectory => Path.Combine(RepoRoot, ".models", "forged", "tiny", "minilm-embedder");
+
+    public OnnxRuntime Runtime { get; }
+
+    public TextEmbedder TextEmbedder { get; }
+
+    public ITokenizer Tokenizer { get; }
+
+    public IPassageEmbedder Embedder => new TextEmbedderPassageEmbedder(TextEmbedder);
+
+    public TextChunker Chunker(int target = 64, int overlap = 12) =>
+        new(Tokenizer, new ChunkingOptions { TargetTokens = target, OverlapTokens = overlap }, TextEmbedder.MaxTokens);
+
+    public void Dispose()
+    {
+        TextEmbedder.Dispose();
+        Runtime.Dispose();
+    }
+
+    private static string FindRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "RagPlatform.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("RagPlatform.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EnvironmentCollection : ICollectionFixture<TestEnvironment>
+{
+    public const string Name = "ingestion environment";
+}
+
+/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rag-ingestion-" + Guid.NewGuid().ToString("N"));
+
+    public string File(string name, string text)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
+    public string File(string name, byte[] bytes)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        System.IO.File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed child may still hold a handle; the OS cleans temp eventually.
+        }
+    }
+}
+
+internal static class Bounds
+{
+    public static Task<T> Bounded<T>(this Task<T> task) => task.WaitAsync(TimeSpan.FromSeconds(60));
+
+    public static Task Bounded(this Task task) => task.WaitAsync(TimeSpan.FromSeconds(60));
+}
