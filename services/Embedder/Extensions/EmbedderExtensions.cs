@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using RagPlatform.Embedder.Batching;
+using RagPlatform.Embedder.Services;
+using RagPlatform.Inference.Embeddings;
+using RagPlatform.ServiceDefaults;
+using RagPlatform.ServiceDefaults.Models;
+
+namespace RagPlatform.Embedder.Extensions;
+
+public static class EmbedderExtensions
+{
+    public const string HealthService = "rag.v1.Embedder";
+
+    /// <summary>The embedding model (loaded and warmed in the background), the batcher, metrics and the gRPC service.</summary>
+    public static WebApplicationBuilder AddEmbedder(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddModelLifecycle(new ModelRecipe<TextEmbedder, EmbedderOptions>(
+            EmbedderOptions.SectionName,
+            HealthService,
+            Open: (runtime, directory, options) => TextEmbedder.Open(runtime, directory, new TextEmbedderOptions
+            {
+                Session = options.SessionOptions,
+                MaxBatchSize = options.MaxBatchSize,
+            }),
+            Warm: (embedder, cancellationToken) => embedder.Embed(["warm-up"], EmbeddingRole.Passage, cancellationToken),
+            Describe: embedder => embedder.Model));
+        builder.Services.AddSingleton(sp => new ModelServiceMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "RagPlatform.Embedder"));
+        builder.Services.AddSingleton(sp =>
+        {
+            var model = sp.GetRequiredService<ModelHost<TextEmbedder>>();
+            return new EmbeddingBatcher(
+                (texts, role, cancellationToken) => model.Model.Embed(texts, role, cancellationToken),
+                BatchingOptions.From(sp.GetRequiredService<IOptions<EmbedderOptions>>().Value),
+                sp.GetRequiredService<ModelServiceMetrics>(),
+                sp.GetRequiredService<ILogger<EmbeddingBatcher>>());
+        });
+        builder.Services.AddSingleton<EmbedderService>();
+        return builder;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using RagPlatform.Contracts.V1;
+using RagPlatform.Embedder.Batching;
+using RagPlatform.Grpc;
+using RagPlatform.Inference.Embeddings;
+using RagPlatform.ServiceDefaults;
+using RagPlatform.ServiceDefaults.Models;
+
+namespace RagPlatform.Embedder.Services;
+
+/// <summary>rag.v1.Embedder: validates each call as embedder.proto promises, then hands its texts to the batcher.</summary>
+internal sealed class EmbedderService
+{
+    private readonly ModelHost<TextEmbedder> _model;
+    private readonly EmbeddingBatcher _batcher;
+    private readonly EmbedderOptions _options;
+    private readonly ModelServiceMetrics _metrics;
+
+    public EmbedderService(ModelHost<TextEmbedder> model, EmbeddingBatcher batcher, IOptions<EmbedderOptions> options, ModelServiceMetrics metrics)
+    {
+        _model = model;
+        _batcher = batcher;
+        _options = options.Value;
+        _metrics = metrics;
+    }
+
+    public async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var status = StatusCode.OK;
+        try
+        {
+            var embedder = _model.Model;
+            var role = Validate(request);
+            var embeddings = await _batcher.EmbedAsync(request.Texts, role, context.CancellationToken);
+            var response = new EmbedResponse { Dimensions = embedder.Dimensions, ModelId = embedder.Model.ModelId };
+            for (var i = 0; i < embeddings.Length; i++)
+            {
+                if (request.RejectTruncation && embeddings[i].Truncated)
+                {
+                    throw new RpcException(StatusCode.InvalidArgument,
+                        $"texts[{i}] is longer than the model's {embedder.MaxTokens} tokens and reject_truncation is set.");
+                }
+
+                var embedding = new Contracts.V1.Embedding { TokenCount = embeddings[i].TokenCount, Truncated = embeddings[i].Truncated };
+                embedding.Values.AddRange(embeddings[i].Vector);
+                response.Embeddings.Add(embedding);
+            }
+
+            return response;
+        }
+        catch (RpcException ex)
+        {
+            status = ex.StatusCode;
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            status = StatusCode.Cancelled;
+            throw;
+        }
+        catch
+        {
+            status = StatusCode.Unknown;
+            throw;
+        }
+        finally
+        {
+            _metrics.RecordRequest("Embed", status, started);
+        }
+    }
+
+    public Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
+
+    private EmbeddingRole Validate(EmbedRequest request)
+    {
+        if (request.Texts.Count == 0)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"texts is empty: send 1 to {_options.MaxTextsPerRequest} texts.");
+        }
+
+        if (request.Texts.Count > _options.MaxTextsPerRequest)
+        {
+            throw new RpcException(StatusCode.ResourceExhausted,
+                $"texts has {request.Texts.Count} entries; this server accepts at most {_options.MaxTextsPerRequest} per call. Split the call.");
+        }
+
+        var role = request.Role switch
+        {
+            EmbedRole.Query => EmbeddingRole.Query,
+            EmbedRole.Passage or EmbedRole.Unspecified => EmbeddingRole.Passage,
+            _ => throw new RpcException(StatusCode.InvalidArgument, $"role {(int)request.Role} is not an EmbedRole (use EMBED_ROLE_QUERY or EMBED_ROLE_PASSAGE)."),
+        };
+        for (var i = 0; i < request.Texts.Count; i++)
+        {
+            var length = request.Texts[i].Length;
+            if (length == 0)
+            {
+                throw new RpcException(StatusCode.InvalidArgument, $"texts[{i}] is empty.");
+            }
+
+            if (length > _options.MaxCharactersPerText)
+            {
+                throw new RpcException(StatusCode.InvalidArgument,
+                    $"texts[{i}] has {length} characters; this server accepts at most {_options.MaxCharactersPerText}.");
+            }
+        }
+
+        return role;
+    }
+}

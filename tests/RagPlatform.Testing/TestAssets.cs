@@ -1,0 +1,44 @@
+namespace RagPlatform.Testing;
+
+/// <summary>
+/// Native library, forged models and node peers the process tests need, installed on first use by the repository's
+/// idempotent scripts under scripts/setup/ (a no-op when already there). Each runs at most once per test run.
+/// </summary>
+public static class TestAssets
+{
+    private static readonly TimeSpan SetupTimeout = TimeSpan.FromMinutes(8);
+    private static readonly Lazy<Task> OnnxRuntimeSetup = new(() => EnsureAsync("onnxruntime.sh", [OnnxRuntimeLibrary]));
+    private static readonly Lazy<Task> TinyModelSetup = new(() => EnsureAsync("forge-tiny.sh",
+        ["minilm-embedder", "minilm-reranker", "qwen2.5"], m => Path.Combine(TinyModels, m, "forge.json")));
+    private static readonly Lazy<Task> GrpcInteropSetup = new(() => EnsureAsync("grpc-interop.sh",
+        [Path.Combine(GrpcInteropDir, "node_modules", "@grpc", "grpc-js", "package.json")]));
+
+    public static string OnnxRuntimeLibrary => Path.Combine(TestPaths.RepoRoot, ".native", "onnxruntime", "linux-x64", "libonnxruntime.so.1");
+
+    public static string TinyModels => Path.Combine(TestPaths.RepoRoot, ".models", "forged", "tiny");
+
+    /// <summary>tests/node/grpc-interop: the grpc-js client (<c>client.js --call ...</c>).</summary>
+    public static string GrpcInteropDir => Path.Combine(TestPaths.RepoRoot, "tests", "node", "grpc-interop");
+
+    public static string TinyModel(string name) => Path.Combine(TinyModels, name);
+
+    public static Task EnsureOnnxRuntimeAsync() => OnnxRuntimeSetup.Value;
+
+    /// <summary>.models/forged/tiny/{minilm-embedder, minilm-reranker, qwen2.5}.</summary>
+    public static Task EnsureTinyModelsAsync() => TinyModelSetup.Value;
+
+    public static Task EnsureGrpcInteropAsync() => GrpcInteropSetup.Value;
+
+    private static Task EnsureAsync(string script, string[] outputs) => EnsureAsync(script, outputs, o => o);
+
+    private static async Task EnsureAsync(string script, string[] items, Func<string, string> output)
+    {
+        if (items.All(i => File.Exists(output(i))))
+        {
+            return;
+        }
+
+        var result = await ExternalCommand.RunAsync("bash", [Path.Combine(TestPaths.RepoRoot, "scripts", "setup", script)], TestPaths.RepoRoot, SetupTimeout);
+        result.EnsureSuccess();
+    }
+}
