@@ -1,0 +1,43 @@
+using RagPlatform.Contracts.Clients;
+using RagPlatform.Inference.Embeddings;
+using RagPlatform.ModelServices.Tests.Infrastructure;
+using RagPlatform.Onnx;
+using RagPlatform.Testing;
+
+namespace RagPlatform.ModelServices.Tests.Embedder;
+
+/// <summary>
+/// One Embedder process for the class (batch sizes logged at Debug, which the batching test reads), and the same
+/// model opened in-process as the reference.
+/// </summary>
+public sealed class EmbedderProcessFixture : IAsyncLifetime
+{
+    private OnnxRuntime? _runtime;
+
+    public ServiceProcess Service { get; private set; } = null!;
+
+    public EmbedderClient Client { get; private set; } = null!;
+
+    public TextEmbedder Reference { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await ModelServiceHosts.EnsureAssetsAsync();
+        Service = await ServiceProcess.StartAsync(ModelServiceHosts.Embedder(
+            ("Logging__LogLevel__RagPlatform.Embedder.Batching", "Debug"),
+            ("Embedder__MaxBatchWait", "00:00:00.020")));
+        Client = new EmbedderClient(Service.Channel);
+        _runtime = ModelServiceHosts.CreateRuntime();
+        Reference = TextEmbedder.Open(_runtime, ModelServiceHosts.LoadModel(ModelServiceHosts.EmbedderModel), new TextEmbedderOptions { Session = ModelServiceHosts.Session });
+    }
+
+    public async Task DisposeAsync()
+    {
+        Reference?.Dispose();
+        _runtime?.Dispose();
+        if (Service is not null)
+        {
+            await Service.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using RagPlatform.Grpc;
+
+namespace RagPlatform.ModelServices.Tests.Infrastructure;
+
+internal static class Calls
+{
+    public static CallOptions Bounded() => new(Deadline: DateTime.UtcNow.Add(ModelServiceHosts.CallTimeout));
+
+    /// <summary>Runs a call that must fail; returns its status.</summary>
+    public static async Task<Status> FailureOf(Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        return error.Status;
+    }
+}

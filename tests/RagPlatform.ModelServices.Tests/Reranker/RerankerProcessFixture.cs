@@ -1,0 +1,38 @@
+using RagPlatform.Contracts.Clients;
+using RagPlatform.Inference.Reranking;
+using RagPlatform.ModelServices.Tests.Infrastructure;
+using RagPlatform.Onnx;
+using RagPlatform.Testing;
+
+namespace RagPlatform.ModelServices.Tests.Reranker;
+
+/// <summary>One Reranker process for the class, and the same cross-encoder in-process as the reference.</summary>
+public sealed class RerankerProcessFixture : IAsyncLifetime
+{
+    private OnnxRuntime? _runtime;
+
+    public ServiceProcess Service { get; private set; } = null!;
+
+    public RerankerClient Client { get; private set; } = null!;
+
+    public CrossEncoder Reference { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await ModelServiceHosts.EnsureAssetsAsync();
+        Service = await ServiceProcess.StartAsync(ModelServiceHosts.Reranker());
+        Client = new RerankerClient(Service.Channel);
+        _runtime = ModelServiceHosts.CreateRuntime();
+        Reference = CrossEncoder.Open(_runtime, ModelServiceHosts.LoadModel(ModelServiceHosts.RerankerModel), new CrossEncoderOptions { Session = ModelServiceHosts.Session });
+    }
+
+    public async Task DisposeAsync()
+    {
+        Reference?.Dispose();
+        _runtime?.Dispose();
+        if (Service is not null)
+        {
+            await Service.DisposeAsync();
+        }
+    }
+}
