@@ -32,7 +32,7 @@ stop
 mkdir -p "$state"
 for s in "${services[@]}"; do
   env "${s}__ModelDirectory=$models/${model[$s]}" "Grpc__Url=http://127.0.0.1:${port[$s]}" \
-    nohup dotnet "services/$s/bin/Release/net10.0/RagPlatform.$s.dll" --contentRoot "services/$s" \
+    nohup dotnet "services/$s/bin/Release/net10.0/RagPlatform.$s.dll" --contentRoot "$root/services/$s/bin/Release/net10.0" \
     > "$state/$s.log" 2>&1 &
   echo $! > "$state/$s.pid"
 done
