@@ -26,11 +26,36 @@ public sealed class ModelServiceMetrics
 
     public string MeterName => _meter.Name;
 
-    public void RecordRequest(string method, StatusCode status, long startTimestamp)
+    /// <summary>Runs one call and records its duration and the gRPC status it ends with.</summary>
+    public async Task<T> MeasureAsync<T>(string method, ServerCallContext context, Func<Task<T>> call)
     {
-        var tags = new TagList { { "rpc.method", method }, { "rpc.grpc.status_code", (int)status } };
-        _requests.Add(1, tags);
-        _duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+        var started = Stopwatch.GetTimestamp();
+        var status = StatusCode.OK;
+        try
+        {
+            return await call();
+        }
+        catch (RpcException ex)
+        {
+            status = ex.StatusCode;
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            status = StatusCode.Cancelled;
+            throw;
+        }
+        catch
+        {
+            status = StatusCode.Unknown;
+            throw;
+        }
+        finally
+        {
+            var tags = new TagList { { "rpc.method", method }, { "rpc.grpc.status_code", (int)status } };
+            _requests.Add(1, tags);
+            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        }
     }
 
     public void RecordBatch(int size) => _batchSize.Record(size);

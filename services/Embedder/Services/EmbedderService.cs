@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Embedder.Batching;
@@ -25,53 +24,32 @@ internal sealed class EmbedderService
         _metrics = metrics;
     }
 
-    public async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var status = StatusCode.OK;
-        try
-        {
-            var embedder = _model.Model;
-            var role = Validate(request);
-            var embeddings = await _batcher.EmbedAsync(request.Texts, role, context.CancellationToken);
-            var response = new EmbedResponse { Dimensions = embedder.Dimensions, ModelId = embedder.Model.ModelId };
-            for (var i = 0; i < embeddings.Length; i++)
-            {
-                if (request.RejectTruncation && embeddings[i].Truncated)
-                {
-                    throw new RpcException(StatusCode.InvalidArgument,
-                        $"texts[{i}] is longer than the model's {embedder.MaxTokens} tokens and reject_truncation is set.");
-                }
-
-                var embedding = new Contracts.V1.Embedding { TokenCount = embeddings[i].TokenCount, Truncated = embeddings[i].Truncated };
-                embedding.Values.AddRange(embeddings[i].Vector);
-                response.Embeddings.Add(embedding);
-            }
-
-            return response;
-        }
-        catch (RpcException ex)
-        {
-            status = ex.StatusCode;
-            throw;
-        }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
-        {
-            status = StatusCode.Cancelled;
-            throw;
-        }
-        catch
-        {
-            status = StatusCode.Unknown;
-            throw;
-        }
-        finally
-        {
-            _metrics.RecordRequest("Embed", status, started);
-        }
-    }
+    public Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
+        => _metrics.MeasureAsync("Embed", context, () => EmbedCoreAsync(request, context));
 
     public Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
+
+    private async Task<EmbedResponse> EmbedCoreAsync(EmbedRequest request, ServerCallContext context)
+    {
+        var embedder = _model.Model;
+        var role = Validate(request);
+        var embeddings = await _batcher.EmbedAsync(request.Texts, role, context.CancellationToken);
+        var response = new EmbedResponse { Dimensions = embedder.Dimensions, ModelId = embedder.Model.ModelId };
+        for (var i = 0; i < embeddings.Length; i++)
+        {
+            if (request.RejectTruncation && embeddings[i].Truncated)
+            {
+                throw new RpcException(StatusCode.InvalidArgument,
+                    $"texts[{i}] is longer than the model's {embedder.MaxTokens} tokens and reject_truncation is set.");
+            }
+
+            var embedding = new Contracts.V1.Embedding { TokenCount = embeddings[i].TokenCount, Truncated = embeddings[i].Truncated };
+            embedding.Values.AddRange(embeddings[i].Vector);
+            response.Embeddings.Add(embedding);
+        }
+
+        return response;
+    }
 
     private EmbeddingRole Validate(EmbedRequest request)
     {

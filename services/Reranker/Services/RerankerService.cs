@@ -31,52 +31,31 @@ internal sealed class RerankerService : IDisposable
         metrics.ObserveQueueDepth(() => Volatile.Read(ref _waiting));
     }
 
-    public async Task<RerankResponse> Rerank(RerankRequest request, ServerCallContext context)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var status = StatusCode.OK;
-        try
-        {
-            var encoder = _model.Model;
-            Validate(request);
-            var response = new RerankResponse { ModelId = encoder.Model.ModelId };
-            if (request.Passages.Count == 0)
-            {
-                return response;
-            }
-
-            var scores = await ScoreAsync(encoder, request, context.CancellationToken);
-            var ranked = Enumerable.Range(0, scores.Count)
-                .OrderByDescending(i => scores[i].Score)
-                .ThenBy(i => i)
-                .Take(request.TopN == 0 ? scores.Count : request.TopN);
-            response.Results.AddRange(ranked.Select(i => new RerankResult { Index = i, Score = scores[i].Score, Truncated = scores[i].Truncated }));
-            return response;
-        }
-        catch (RpcException ex)
-        {
-            status = ex.StatusCode;
-            throw;
-        }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
-        {
-            status = StatusCode.Cancelled;
-            throw;
-        }
-        catch
-        {
-            status = StatusCode.Unknown;
-            throw;
-        }
-        finally
-        {
-            _metrics.RecordRequest("Rerank", status, started);
-        }
-    }
+    public Task<RerankResponse> Rerank(RerankRequest request, ServerCallContext context)
+        => _metrics.MeasureAsync("Rerank", context, () => RerankCoreAsync(request, context.CancellationToken));
 
     public Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
 
     public void Dispose() => _slots.Dispose();
+
+    private async Task<RerankResponse> RerankCoreAsync(RerankRequest request, CancellationToken cancellationToken)
+    {
+        var encoder = _model.Model;
+        Validate(request);
+        var response = new RerankResponse { ModelId = encoder.Model.ModelId };
+        if (request.Passages.Count == 0)
+        {
+            return response;
+        }
+
+        var scores = await ScoreAsync(encoder, request, cancellationToken);
+        var ranked = Enumerable.Range(0, scores.Count)
+            .OrderByDescending(i => scores[i].Score)
+            .ThenBy(i => i)
+            .Take(request.TopN == 0 ? scores.Count : request.TopN);
+        response.Results.AddRange(ranked.Select(i => new RerankResult { Index = i, Score = scores[i].Score, Truncated = scores[i].Truncated }));
+        return response;
+    }
 
     private async Task<IReadOnlyList<PairScore>> ScoreAsync(CrossEncoder encoder, RerankRequest request, CancellationToken cancellationToken)
     {
