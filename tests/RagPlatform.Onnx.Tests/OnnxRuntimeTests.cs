@@ -118,7 +118,7 @@ public sealed class OnnxRuntimeTests(OnnxTestEnvironment env)
     [Fact]
     public void OpenSession_MissingModel_ThrowsFileNotFoundNamingIt()
     {
-        var missing = Path.Combine(env.RepoRoot, ".models", "test", "does-not-exist.onnx");
+        var missing = Path.Combine(TestPaths.RepoRoot, ".models", "test", "does-not-exist.onnx");
 
         var error = Assert.Throws<FileNotFoundException>(() => env.Runtime.OpenSession(missing));
 

@@ -12,6 +12,8 @@ public static class TestAssets
         ["minilm-embedder", "minilm-reranker", "qwen2.5"], m => Path.Combine(TinyModels, m, "forge.json")));
     private static readonly Lazy<Task> GrpcInteropSetup = new(() => EnsureAsync("grpc-interop.sh",
         [Path.Combine(GrpcInteropDir, "node_modules", "@grpc", "grpc-js", "package.json")]));
+    private static readonly Lazy<Task> TransformersJsSetup = new(() => EnsureAsync("transformers-js.sh",
+        [Path.Combine(TransformersJsDir, "node_modules", ".ragplatform-lock.sha256")]));
 
     public static string OnnxRuntimeLibrary => Path.Combine(TestPaths.RepoRoot, ".native", "onnxruntime", "linux-x64", "libonnxruntime.so.1");
 
@@ -19,6 +21,9 @@ public static class TestAssets
 
     /// <summary>tests/node/grpc-interop: the grpc-js client (<c>client.js --call ...</c>).</summary>
     public static string GrpcInteropDir => Path.Combine(TestPaths.RepoRoot, "tests", "node", "grpc-interop");
+
+    /// <summary>tests/node/transformers: the transformers.js oracle scripts.</summary>
+    public static string TransformersJsDir => Path.Combine(TestPaths.RepoRoot, "tests", "node", "transformers");
 
     public static string TinyModel(string name) => Path.Combine(TinyModels, name);
 
@@ -29,6 +34,15 @@ public static class TestAssets
 
     public static Task EnsureGrpcInteropAsync() => GrpcInteropSetup.Value;
 
+    public static Task EnsureTransformersJsAsync() => TransformersJsSetup.Value;
+
+    /// <summary>Runs scripts/setup/<paramref name="script"/> even when its outputs exist (it is a no-op when they are current).</summary>
+    public static async Task RunSetupAsync(string script)
+    {
+        var result = await ExternalCommand.RunAsync("bash", [Path.Combine(TestPaths.RepoRoot, "scripts", "setup", script)], TestPaths.RepoRoot, SetupTimeout);
+        result.EnsureSuccess();
+    }
+
     private static Task EnsureAsync(string script, string[] outputs) => EnsureAsync(script, outputs, o => o);
 
     private static async Task EnsureAsync(string script, string[] items, Func<string, string> output)
@@ -38,7 +52,6 @@ public static class TestAssets
             return;
         }
 
-        var result = await ExternalCommand.RunAsync("bash", [Path.Combine(TestPaths.RepoRoot, "scripts", "setup", script)], TestPaths.RepoRoot, SetupTimeout);
-        result.EnsureSuccess();
+        await RunSetupAsync(script);
     }
 }

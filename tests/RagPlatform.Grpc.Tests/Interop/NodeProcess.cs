@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using RagPlatform.Grpc.Tests.Infrastructure;
+using RagPlatform.Testing;
 
 namespace RagPlatform.Grpc.Tests.Interop;
 
@@ -9,19 +9,7 @@ namespace RagPlatform.Grpc.Tests.Interop;
 internal static class NodeProcess
 {
     /// <summary>Installs node_modules through the setup script when missing (so the suite runs alone on a fresh clone).</summary>
-    public static async Task EnsureInstalledAsync()
-    {
-        if (Directory.Exists(Path.Combine(RepoPaths.NodeInterop, "node_modules", "@grpc", "grpc-js")))
-        {
-            return;
-        }
-
-        var (exitCode, output) = await RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "setup", "grpc-interop.sh")], TimeSpan.FromMinutes(5));
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"scripts/setup/grpc-interop.sh failed ({exitCode}):\n{output}");
-        }
-    }
+    public static Task EnsureInstalledAsync() => TestAssets.EnsureGrpcInteropAsync();
 
     /// <summary>Runs one client.js scenario and parses the JSON line it prints.</summary>
     public static async Task<JsonElement> RunScenarioAsync(string scenario, string target)
@@ -47,7 +35,7 @@ internal static class NodeProcess
     {
         var info = new ProcessStartInfo("node")
         {
-            WorkingDirectory = RepoPaths.NodeInterop,
+            WorkingDirectory = TestAssets.GrpcInteropDir,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -59,33 +47,7 @@ internal static class NodeProcess
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = RepoPaths.NodeInterop,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}.");
-        }
-
-        var output = new StringBuilder(await stdout).Append(await stderr).ToString();
-        return (process.ExitCode, output);
+        var result = await ExternalCommand.RunAsync(fileName, arguments, TestAssets.GrpcInteropDir, timeout);
+        return (result.ExitCode, result.StandardOutput + result.StandardError);
     }
 }

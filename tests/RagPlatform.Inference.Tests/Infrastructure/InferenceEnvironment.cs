@@ -16,15 +16,6 @@ public sealed class InferenceEnvironment : IAsyncLifetime
     private static readonly TimeSpan OracleTimeout = TimeSpan.FromMinutes(5);
     private OnnxRuntime? _runtime;
 
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    public static string SharedDir { get; } = Path.GetFullPath(
-        Environment.GetEnvironmentVariable("RAG_SHARED_DIR") is { Length: > 0 } shared ? shared : Path.Combine(RepoRoot, "..", "shared"));
-
-    public static string TinyModels => Path.Combine(RepoRoot, ".models", "forged", "tiny");
-
-    public static string OracleDir => Path.Combine(RepoRoot, "tests", "node", "transformers");
-
     public OnnxRuntime Runtime => _runtime ?? throw new InvalidOperationException("The environment is not initialized.");
 
     public ModelDirectory Embedder { get; private set; } = null!;
@@ -41,13 +32,13 @@ public sealed class InferenceEnvironment : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await EnsureAsync("onnxruntime.sh", Path.Combine(RepoRoot, ".native", "onnxruntime", "linux-x64", "libonnxruntime.so.1"));
-        await EnsureAsync("forge-tiny.sh", ["minilm-embedder", "minilm-reranker", "qwen2.5"], m => Path.Combine(TinyModels, m, "forge.json"));
-        await EnsureAsync("transformers-js.sh", Path.Combine(OracleDir, "node_modules", ".ragplatform-lock.sha256"));
-        _runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = Path.Combine(RepoRoot, ".native", "onnxruntime", "linux-x64", "libonnxruntime.so.1") });
-        Embedder = ModelDirectory.Load(Path.Combine(TinyModels, "minilm-embedder"));
-        Reranker = ModelDirectory.Load(Path.Combine(TinyModels, "minilm-reranker"));
-        Qwen = ModelDirectory.Load(Path.Combine(TinyModels, "qwen2.5"));
+        await TestAssets.EnsureOnnxRuntimeAsync();
+        await TestAssets.EnsureTinyModelsAsync();
+        await TestAssets.EnsureTransformersJsAsync();
+        _runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = TestAssets.OnnxRuntimeLibrary });
+        Embedder = ModelDirectory.Load(TestAssets.TinyModel("minilm-embedder"));
+        Reranker = ModelDirectory.Load(TestAssets.TinyModel("minilm-reranker"));
+        Qwen = ModelDirectory.Load(TestAssets.TinyModel("qwen2.5"));
         QwenFloat16Cache = ModelDirectory.Load(await BuildFloat16CacheVariantAsync());
     }
 
@@ -64,15 +55,15 @@ public sealed class InferenceEnvironment : IAsyncLifetime
         var requestFile = Path.Combine(folder.FullName, "request.json");
         var responseFile = Path.Combine(folder.FullName, "response.json");
         await File.WriteAllTextAsync(requestFile, JsonSerializer.Serialize(request));
-        await ExternalProcess.RunAsync("node", [script, requestFile, responseFile], OracleDir, OracleTimeout);
+        (await ExternalCommand.RunAsync("node", [script, requestFile, responseFile], TestAssets.TransformersJsDir, OracleTimeout)).EnsureSuccess();
         var response = JsonNode.Parse(await File.ReadAllTextAsync(responseFile), documentOptions: new JsonDocumentOptions { MaxDepth = 256 })!;
         return (response, folder);
     }
 
     private static async Task<string> BuildFloat16CacheVariantAsync()
     {
-        var target = Path.Combine(RepoRoot, ".models", "inference-tests", "qwen2.5-fp16kv");
-        var source = Path.Combine(TinyModels, "qwen2.5");
+        var target = Path.Combine(TestPaths.RepoRoot, ".models", "inference-tests", "qwen2.5-fp16kv");
+        var source = TestAssets.TinyModel("qwen2.5");
         var model = Path.Combine(target, "onnx", "model.onnx");
         if (File.Exists(model) && File.GetLastWriteTimeUtc(model) >= File.GetLastWriteTimeUtc(Path.Combine(source, "onnx", "model.onnx")))
         {
@@ -81,8 +72,8 @@ public sealed class InferenceEnvironment : IAsyncLifetime
 
         // Built beside the target and swapped in, so a concurrent test run never sees half a model.
         var building = target + $".{Environment.ProcessId}.tmp";
-        var script = Path.Combine(RepoRoot, "tests", "RagPlatform.Inference.Tests", "Fixtures", "fp16_kv_variant.py");
-        await ExternalProcess.RunAsync("/usr/bin/python3", [script, source, building], RepoRoot, SetupTimeout);
+        var script = Path.Combine(TestPaths.RepoRoot, "tests", "RagPlatform.Inference.Tests", "Fixtures", "fp16_kv_variant.py");
+        (await ExternalCommand.RunAsync("/usr/bin/python3", [script, source, building], TestPaths.RepoRoot, SetupTimeout)).EnsureSuccess();
         if (Directory.Exists(target))
         {
             Directory.Delete(target, recursive: true);
@@ -90,34 +81,6 @@ public sealed class InferenceEnvironment : IAsyncLifetime
 
         Directory.Move(building, target);
         return target;
-    }
-
-    private static Task EnsureAsync(string script, string output) => EnsureAsync(script, [output], o => o);
-
-    private static async Task EnsureAsync(string script, string[] items, Func<string, string> output)
-    {
-        if (items.All(i => File.Exists(output(i))))
-        {
-            return;
-        }
-
-        await ExternalProcess.RunAsync("bash", [Path.Combine(RepoRoot, "scripts", "setup", script)], RepoRoot, SetupTimeout);
-    }
-
-    private static string FindRepoRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "RagPlatform.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("RagPlatform.sln not found above the test directory.");
     }
 }
 

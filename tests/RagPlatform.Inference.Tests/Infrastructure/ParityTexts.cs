@@ -35,7 +35,7 @@ internal static class ParityTexts
 
     private static (string[], string[], int[]) Read()
     {
-        var file = Path.Combine(InferenceEnvironment.SharedDir, "data", "squad-v2", "dev-v2.0.json");
+        var file = Path.Combine(TestPaths.SharedDir, "data", "squad-v2", "dev-v2.0.json");
         using var document = JsonDocument.Parse(File.ReadAllBytes(file));
         var questions = new List<string>();
         var paragraphs = new List<string>();

@@ -14,7 +14,7 @@ public sealed class TestEnvironment : IDisposable
 {
     public TestEnvironment()
     {
-        var library = Path.Combine(RepoRoot, ".native", "onnxruntime", "linux-x64", "libonnxruntime.so.1");
+        var library = TestAssets.OnnxRuntimeLibrary;
         if (!File.Exists(library) || !File.Exists(Path.Combine(EmbedderDirectory, "forge.json")))
         {
             throw new InvalidOperationException("Run scripts/setup/onnxruntime.sh and scripts/setup/forge-tiny.sh first.");
@@ -26,9 +26,7 @@ public sealed class TestEnvironment : IDisposable
         Tokenizer = TokenizerLoader.Load(EmbedderDirectory);
     }
 
-    public static string RepoRoot { get; } = FindRoot();
-
-    public static string EmbedderDirectory => Path.Combine(RepoRoot, ".models", "forged", "tiny", "minilm-embedder");
+    public static string EmbedderDirectory => TestAssets.TinyModel("minilm-embedder");
 
     public OnnxRuntime Runtime { get; }
 
@@ -45,22 +43,6 @@ public sealed class TestEnvironment : IDisposable
     {
         TextEmbedder.Dispose();
         Runtime.Dispose();
-    }
-
-    private static string FindRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "RagPlatform.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("RagPlatform.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

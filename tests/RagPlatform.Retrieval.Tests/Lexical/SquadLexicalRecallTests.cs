@@ -37,7 +37,7 @@ public sealed class SquadLexicalRecallTests(ITestOutputHelper output)
 
     private static (List<(string Id, string Text)> Paragraphs, List<(string Question, string Gold)> Questions) LoadSquad()
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(TestPaths.SquadDev));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(SharedFiles.SquadDev));
         var paragraphs = new List<(string, string)>();
         var questions = new List<(string, string)>();
         var articleNumber = 0;

@@ -9,7 +9,7 @@ public sealed class FakeQdrantFixture : IAsyncLifetime
 
     internal FakeQdrantServer Server => _server ?? throw new InvalidOperationException("Not started.");
 
-    internal OpenApiSchemaValidator Schema { get; } = OpenApiSchemaValidator.Load(TestPaths.QdrantOpenApi);
+    internal OpenApiSchemaValidator Schema { get; } = OpenApiSchemaValidator.Load(SharedFiles.QdrantOpenApi);
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 

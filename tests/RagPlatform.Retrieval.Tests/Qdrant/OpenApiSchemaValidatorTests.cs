@@ -9,7 +9,7 @@ public sealed class OpenApiSchemaValidatorTests
     private const string Points = "/collections/{collection_name}/points";
     private const string Query = "/collections/{collection_name}/points/query";
 
-    private static readonly OpenApiSchemaValidator Validator = OpenApiSchemaValidator.Load(TestPaths.QdrantOpenApi);
+    private static readonly OpenApiSchemaValidator Validator = OpenApiSchemaValidator.Load(SharedFiles.QdrantOpenApi);
 
     private static List<string> Request(string method, string template, string json)
     {

@@ -29,25 +29,25 @@ public sealed class ModelsFixture : IAsyncLifetime
         Directory.CreateDirectory(QwenTokenizerJsonDir);
         foreach (var file in new[] { "tokenizer_config.json", "special_tokens_map.json", "generation_config.json", "config.json" })
         {
-            File.Copy(Path.Combine(TestPaths.QwenVocabFiles, file), Path.Combine(QwenTokenizerJsonDir, file));
+            File.Copy(Path.Combine(SharedFiles.QwenVocabFiles, file), Path.Combine(QwenTokenizerJsonDir, file));
         }
 
-        await ExternalProcess.RunAsync("/usr/bin/python3",
-            [Path.Combine(TestPaths.RepoRoot, "scripts", "forge", "tokenizer_json.py"), TestPaths.QwenVocabFiles,
+        (await ExternalCommand.RunAsync("/usr/bin/python3",
+            [Path.Combine(TestPaths.RepoRoot, "scripts", "forge", "tokenizer_json.py"), SharedFiles.QwenVocabFiles,
                 "--out", Path.Combine(QwenTokenizerJsonDir, "tokenizer.json")],
-            TestPaths.RepoRoot, TimeSpan.FromMinutes(2));
+            TestPaths.RepoRoot, TimeSpan.FromMinutes(2))).EnsureSuccess();
 
         var miniLmVocab = Path.Combine(_workDir.FullName, "minilm-vocab-only");
         Directory.CreateDirectory(miniLmVocab);
         foreach (var file in new[] { "vocab.txt", "tokenizer_config.json", "special_tokens_map.json" })
         {
-            File.Copy(Path.Combine(TestPaths.MiniLm, file), Path.Combine(miniLmVocab, file));
+            File.Copy(Path.Combine(SharedFiles.MiniLm, file), Path.Combine(miniLmVocab, file));
         }
 
-        MiniLm = TokenizerLoader.Load(TestPaths.MiniLm);
+        MiniLm = TokenizerLoader.Load(SharedFiles.MiniLm);
         MiniLmFromVocabTxt = TokenizerLoader.Load(miniLmVocab);
-        CrossEncoder = TokenizerLoader.Load(TestPaths.CrossEncoder);
-        QwenFromVocabFiles = TokenizerLoader.Load(TestPaths.QwenVocabFiles);
+        CrossEncoder = TokenizerLoader.Load(SharedFiles.CrossEncoder);
+        QwenFromVocabFiles = TokenizerLoader.Load(SharedFiles.QwenVocabFiles);
         QwenFromTokenizerJson = TokenizerLoader.Load(QwenTokenizerJsonDir);
     }
 

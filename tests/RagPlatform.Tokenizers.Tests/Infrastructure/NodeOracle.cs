@@ -7,10 +7,8 @@ namespace RagPlatform.Tokenizers.Tests.Infrastructure;
 internal static class NodeOracle
 {
     // The setup script is a fast no-op when node_modules matches the lock file; run it once per test run.
-    private static readonly Lazy<Task> Installed = new(() => ExternalProcess.RunAsync(
-        "bash", [Path.Combine(TestPaths.RepoRoot, "scripts", "setup", "transformers-js.sh")], TestPaths.RepoRoot, InstallTimeout));
+    private static readonly Lazy<Task> Installed = new(() => TestAssets.RunSetupAsync("transformers-js.sh"));
 
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
 
     public static async Task<JsonNode> RunAsync(string script, object request)
@@ -22,7 +20,7 @@ internal static class NodeOracle
             var requestFile = Path.Combine(workDir.FullName, "request.json");
             var responseFile = Path.Combine(workDir.FullName, "response.json");
             await File.WriteAllTextAsync(requestFile, JsonSerializer.Serialize(request));
-            await ExternalProcess.RunAsync("node", [script, requestFile, responseFile], TestPaths.OracleDir, RunTimeout);
+            (await ExternalCommand.RunAsync("node", [script, requestFile, responseFile], TestAssets.TransformersJsDir, RunTimeout)).EnsureSuccess();
             return JsonNode.Parse(await File.ReadAllTextAsync(responseFile), documentOptions: new JsonDocumentOptions { MaxDepth = 512 })!;
         }
         finally

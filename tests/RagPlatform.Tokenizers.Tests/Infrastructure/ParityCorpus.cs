@@ -106,7 +106,7 @@ internal static class ParityCorpus
 
     private static (List<string>, List<string>, List<(string, string)>) LoadSquad()
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(TestPaths.Squad));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(SharedFiles.Squad));
         var questions = new List<string>();
         var contexts = new List<string>();
         var pairs = new List<(string, string)>();

@@ -18,7 +18,7 @@ public sealed class CrossEncoderParityTests(ModelsFixture models, ITestOutputHel
         var pairs = Pairs();
         Assert.True(pairs.Count >= 5000, $"only {pairs.Count} pairs");
 
-        var expected = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, TestPaths.CrossEncoder, Items(pairs));
+        var expected = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, SharedFiles.CrossEncoder, Items(pairs));
 
         var report = new ParityReport("cross-encoder pair tokenizer (vs transformers.js)", output);
         for (var i = 0; i < pairs.Count; i++)
@@ -39,9 +39,9 @@ public sealed class CrossEncoderParityTests(ModelsFixture models, ITestOutputHel
     public async Task CrossEncoder_TruncatedPairs_EqualRustTokenizers(TruncationStrategy strategy, int maxLength)
     {
         var pairs = Pairs();
-        var js = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, TestPaths.CrossEncoder, Items(pairs));
-        var rustFull = await TokenizeOracle.EncodeAsync(OracleEngine.RustTokenizers, TestPaths.CrossEncoder, Items(pairs));
-        var rust = await TokenizeOracle.EncodeAsync(OracleEngine.RustTokenizers, TestPaths.CrossEncoder, Items(pairs), maxLength,
+        var js = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, SharedFiles.CrossEncoder, Items(pairs));
+        var rustFull = await TokenizeOracle.EncodeAsync(OracleEngine.RustTokenizers, SharedFiles.CrossEncoder, Items(pairs));
+        var rust = await TokenizeOracle.EncodeAsync(OracleEngine.RustTokenizers, SharedFiles.CrossEncoder, Items(pairs), maxLength,
             strategy == TruncationStrategy.LongestFirst ? "longest_first" : "only_second");
 
         var report = new ParityReport($"cross-encoder {strategy} truncation to {maxLength} (vs Rust tokenizers)", output);
@@ -93,8 +93,8 @@ public sealed class CrossEncoderParityTests(ModelsFixture models, ITestOutputHel
         // the first max_length ids of [CLS] A [SEP] B [SEP], dropping the final [SEP].
         const int maxLength = 128;
         var pairs = ParityCorpus.SquadPairs.Take(300).Select(p => (First: p.Question, Second: p.Context)).ToList();
-        var full = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, TestPaths.CrossEncoder, Items(pairs));
-        var cut = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, TestPaths.CrossEncoder, Items(pairs), maxLength);
+        var full = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, SharedFiles.CrossEncoder, Items(pairs));
+        var cut = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, SharedFiles.CrossEncoder, Items(pairs), maxLength);
 
         var longer = 0;
         for (var i = 0; i < pairs.Count; i++)

@@ -13,7 +13,7 @@ public sealed class WordPieceParityTests(ModelsFixture models, ITestOutputHelper
         var texts = ParityCorpus.Texts();
         Assert.True(texts.Count >= 5000, $"corpus has only {texts.Count} strings");
 
-        var expected = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, TestPaths.MiniLm, texts.Select(t => (t, (string?)null)));
+        var expected = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, SharedFiles.MiniLm, texts.Select(t => (t, (string?)null)));
 
         var report = new ParityReport("MiniLM WordPiece tokenizer (vs transformers.js)", output);
         for (var i = 0; i < texts.Count; i++)
@@ -30,8 +30,8 @@ public sealed class WordPieceParityTests(ModelsFixture models, ITestOutputHelper
     public async Task MiniLm_Offsets_EqualRustTokenizersWhereIdsAgree()
     {
         var texts = ParityCorpus.Texts();
-        var js = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, TestPaths.MiniLm, texts.Select(t => (t, (string?)null)));
-        var rust = await TokenizeOracle.EncodeAsync(OracleEngine.RustTokenizers, TestPaths.MiniLm, texts.Select(t => (t, (string?)null)));
+        var js = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, SharedFiles.MiniLm, texts.Select(t => (t, (string?)null)));
+        var rust = await TokenizeOracle.EncodeAsync(OracleEngine.RustTokenizers, SharedFiles.MiniLm, texts.Select(t => (t, (string?)null)));
 
         var report = new ParityReport("MiniLM WordPiece offsets (vs Rust tokenizers)", output);
         var deviating = new List<string>();
