@@ -21,6 +21,9 @@ internal sealed class GeneratorService(
     GeneratorMetrics metrics,
     ILogger<GeneratorService> logger)
 {
+    /// <summary>Chunks decoded ahead of the network write: enough to hide a write, little enough to stop at once.</summary>
+    private const int ReadAheadChunks = 16;
+
     public async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateChunk> stream, ServerCallContext context)
     {
         var arrived = Stopwatch.GetTimestamp();
@@ -32,7 +35,8 @@ internal sealed class GeneratorService(
         var completionTokens = 0;
         try
         {
-            await foreach (var chunk in generator.StreamAsync(GenerationPrompt.FromTokenIds(plan.PromptTokens), plan.Options, cancellationToken))
+            var chunks = generator.StreamAsync(GenerationPrompt.FromTokenIds(plan.PromptTokens), plan.Options, cancellationToken);
+            await foreach (var chunk in ReadAhead.Buffered(chunks, ReadAheadChunks, cancellationToken))
             {
                 if (timeToFirstToken is null)
                 {
