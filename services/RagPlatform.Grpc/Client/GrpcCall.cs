@@ -297,9 +297,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IServerStreamingCallState<
             headers.TryAddWithoutValidation(GrpcProtocol.TimeoutHeader, GrpcTimeout.Format(deadline.ToUniversalTime() - DateTime.UtcNow));
         }
 
-        if (_options.Headers is { } metadata)
+        foreach (var metadata in new[] { _channel.Options.DefaultHeaders, _options.Headers })
         {
-            foreach (var entry in metadata)
+            foreach (var entry in metadata ?? [])
             {
                 headers.TryAddWithoutValidation(entry.Key, MetadataHeaders.EncodeValue(entry));
             }

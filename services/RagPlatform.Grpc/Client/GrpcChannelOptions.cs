@@ -24,6 +24,9 @@ public sealed record GrpcChannelOptions
     /// <summary>How long a PING may go unanswered before the connection is closed.</summary>
     public TimeSpan KeepAlivePingTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Metadata sent with every call of the channel (e.g. the internal bearer token), before each call's own headers.</summary>
+    public Metadata? DefaultHeaders { get; init; }
+
     /// <summary>Replaces the channel's own SocketsHttpHandler (tests, proxies). The channel does not dispose it.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 }

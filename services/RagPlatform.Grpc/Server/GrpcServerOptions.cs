@@ -26,6 +26,13 @@ public sealed class GrpcServerOptions
     /// <summary>Send exception type and message to callers. Off in production: they may leak internals.</summary>
     public bool EnableDetailedErrors { get; set; }
 
+    /// <summary>
+    /// When set, every call except grpc.health.v1 (probes cannot carry secrets) must send
+    /// <c>authorization: Bearer &lt;token&gt;</c>; others get UNAUTHENTICATED. Clients of the internal services set the
+    /// same value. Compared in constant time.
+    /// </summary>
+    public string? SharedToken { get; set; }
+
     /// <summary>Where <c>UseGrpcEndpoint()</c> listens (cleartext HTTP/2), e.g. "http://0.0.0.0:5001". Port 0 picks a free port.</summary>
     public string? Url { get; set; }
 }
@@ -53,6 +60,11 @@ internal sealed class GrpcServerOptionsValidator : IValidateOptions<GrpcServerOp
         if (options.Url is not null && !GrpcEndpointAddress.TryParse(options.Url, out _, out _))
         {
             failures.Add($"Grpc:Url must look like http://host:port (was '{options.Url}').");
+        }
+
+        if (options.SharedToken is { Length: > 0 and < 16 })
+        {
+            failures.Add("Grpc:SharedToken must be at least 16 characters when set.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -260,6 +260,11 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IAsyncDi
     /// <summary>The one place a failure becomes a status (and a log entry at the right level).</summary>
     public Status ProcessHandlerError(Exception exception)
     {
+        if (exception is not RpcException && _runtime.MapException(exception) is { } mapped)
+        {
+            exception = mapped;
+        }
+
         if (exception is RpcException rpc)
         {
             GrpcServerLog.RpcStatus(_runtime.Logger, Method, rpc.StatusCode, rpc.Status.Detail);

@@ -31,6 +31,7 @@ internal abstract class ServerCallHandlerBase<TService, TRequest, TResponse>(Met
         try
         {
             context.Initialize(httpContext.Request.Headers[GrpcProtocol.TimeoutHeader]);
+            Runtime.Authenticate(httpContext.Request, Method.ServiceName);
             var request = await context.ReadSingleMessageAsync(Method.RequestParser);
             var service = httpContext.RequestServices.GetRequiredService<TService>();
             await HandleCallCoreAsync(service, request, context);
