@@ -13,9 +13,16 @@ public sealed class EmbedderClient(GrpcChannel channel)
     private static readonly Method<InfoRequest, ModelInfo> InfoMethod =
         Method.Create<InfoRequest, ModelInfo>(EmbedderReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Embedder"), "Info");
 
+    private static readonly Method<InfoRequest, TokenizerFile> GetTokenizerMethod =
+        Method.Create<InfoRequest, TokenizerFile>(EmbedderReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Embedder"), "GetTokenizer");
+
     public Task<EmbedResponse> EmbedAsync(EmbedRequest request, CallOptions options = default) =>
         channel.UnaryAsync(EmbedMethod, request, options);
 
     public Task<ModelInfo> InfoAsync(CallOptions options = default) =>
         channel.UnaryAsync(InfoMethod, new InfoRequest(), options);
+
+    /// <summary>Streams the model's tokenizer files; consecutive pieces with the same name form one file.</summary>
+    public ServerStreamingCall<TokenizerFile> GetTokenizer(CallOptions options = default) =>
+        channel.ServerStreaming(GetTokenizerMethod, new InfoRequest(), options);
 }

@@ -13,10 +13,16 @@ public sealed class GeneratorClient(GrpcChannel channel)
     private static readonly Method<InfoRequest, ModelInfo> InfoMethod =
         Method.Create<InfoRequest, ModelInfo>(GeneratorReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Generator"), "Info");
 
+    private static readonly Method<CountTokensRequest, CountTokensResponse> CountTokensMethod =
+        Method.Create<CountTokensRequest, CountTokensResponse>(GeneratorReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Generator"), "CountTokens");
+
     /// <summary>Starts generation; read <c>ResponseStream</c> for the chunks and dispose the call to stop early.</summary>
     public ServerStreamingCall<GenerateChunk> Generate(GenerateRequest request, CallOptions options = default) =>
         channel.ServerStreaming(GenerateMethod, request, options);
 
     public Task<ModelInfo> InfoAsync(CallOptions options = default) =>
         channel.UnaryAsync(InfoMethod, new InfoRequest(), options);
+
+    public Task<CountTokensResponse> CountTokensAsync(CountTokensRequest request, CallOptions options = default) =>
+        channel.UnaryAsync(CountTokensMethod, request, options);
 }
