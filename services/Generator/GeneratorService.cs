@@ -83,6 +83,9 @@ internal sealed class GeneratorService(
         });
     }
 
+    public Task<CountTokensResponse> CountTokens(CountTokensRequest request, ServerCallContext context) =>
+        Task.FromResult(reader.Count(request, model.Model.Generator));
+
     private GenerationPlan Validate(GenerateRequest request, TextGenerator generator)
     {
         try

@@ -22,6 +22,19 @@ public static class Extensions
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
+        builder.AddHostDefaults();
+        builder.WebHost.UseGrpcEndpoint();
+        builder.Services.AddGrpcTransport();
+        builder.Services.AddSingleton(sp => CreateOnnxRuntime(sp.GetRequiredService<IConfiguration>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// What every host shares, gRPC or not: console logging (JSON when <c>Logging:Json</c> is true), metrics and the
+    /// shutdown grace period (<c>Host:ShutdownTimeout</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddHostDefaults(this WebApplicationBuilder builder)
+    {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Logging.ClearProviders();
         if (builder.Configuration.GetValue<bool>(JsonLogsKey))
@@ -39,9 +52,6 @@ public static class Extensions
 
         builder.Services.AddMetrics();
         builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("Host"));
-        builder.WebHost.UseGrpcEndpoint();
-        builder.Services.AddGrpcTransport();
-        builder.Services.AddSingleton(sp => CreateOnnxRuntime(sp.GetRequiredService<IConfiguration>()));
         return builder;
     }
 

@@ -7,6 +7,13 @@ namespace RagPlatform.Tokenizers;
 /// <summary>Builds the right tokenizer for a Hugging Face model directory.</summary>
 public static class TokenizerLoader
 {
+    /// <summary>Every file <see cref="Load"/> may read from a model directory; copying these copies the tokenizer.</summary>
+    public static IReadOnlyList<string> FileNames { get; } =
+    [
+        "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json",
+        "vocab.txt", "vocab.json", "merges.txt", "added_tokens.json",
+    ];
+
     /// <summary>
     /// Loads from tokenizer.json when present, else from vocab.txt (BERT WordPiece) or vocab.json + merges.txt
     /// (byte-level BPE), reading special tokens, model_max_length and casing from tokenizer_config.json.

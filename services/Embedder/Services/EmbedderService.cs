@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Embedder.Batching;
@@ -5,6 +6,7 @@ using RagPlatform.Grpc;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.ServiceDefaults;
 using RagPlatform.ServiceDefaults.Models;
+using RagPlatform.Tokenizers;
 
 namespace RagPlatform.Embedder.Services;
 
@@ -28,6 +30,31 @@ internal sealed class EmbedderService
         => _metrics.MeasureAsync("Embed", context, () => EmbedCoreAsync(request, context));
 
     public Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
+
+    /// <summary>Streams the tokenizer files of the loaded model in pieces well under the message-size limit.</summary>
+    public async Task GetTokenizer(InfoRequest request, IServerStreamWriter<TokenizerFile> stream, ServerCallContext context)
+    {
+        const int PieceBytes = 256 * 1024;
+        var directory = _model.Directory;
+        var buffer = new byte[PieceBytes];
+        foreach (var name in TokenizerLoader.FileNames)
+        {
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            await using var file = File.OpenRead(path);
+            int read;
+            var sent = false;
+            while ((read = await file.ReadAtLeastAsync(buffer, PieceBytes, throwOnEndOfStream: false, context.CancellationToken)) > 0 || !sent)
+            {
+                await stream.WriteAsync(new TokenizerFile { Name = name, Data = ByteString.CopyFrom(buffer, 0, read) }, context.CancellationToken);
+                sent = true;
+            }
+        }
+    }
 
     private async Task<EmbedResponse> EmbedCoreAsync(EmbedRequest request, ServerCallContext context)
     {

@@ -17,6 +17,7 @@ internal sealed record GenerationPlan(IReadOnlyList<int> PromptTokens, Generatio
 internal sealed class GenerateRequestReader(GeneratorOptions limits)
 {
     private const int MaxStopStringLength = 256;
+    private const int MaxCountedTexts = 256;
 
     public GenerationPlan Read(GenerateRequest request, TextGenerator generator)
     {
@@ -115,26 +116,62 @@ internal sealed class GenerateRequestReader(GeneratorOptions limits)
                 return GenerationPrompt.FromText(request.Prompt);
 
             case GenerateRequest.InputOneofCase.Chat:
-                var messages = request.Chat.Messages;
-                if (messages.Count == 0)
-                {
-                    throw Invalid("chat.messages must hold at least one message.");
-                }
-
-                var turns = new TemplateMessage[messages.Count];
-                var characters = 0L;
-                for (var i = 0; i < messages.Count; i++)
-                {
-                    turns[i] = new TemplateMessage(RoleName(messages[i].Role, i), messages[i].Content);
-                    characters += messages[i].Content.Length;
-                }
-
-                CheckLength("chat.messages", characters);
-                return GenerationPrompt.FromChat(turns);
+                return ReadChat(request.Chat);
 
             default:
                 throw Invalid("input: send either prompt or chat; the request has neither.");
         }
+    }
+
+    /// <summary>A chat as the model's template will see it; refuses an empty chat, an unknown role or too much text.</summary>
+    public GenerationPrompt ReadChat(Chat chat)
+    {
+        var messages = chat.Messages;
+        if (messages.Count == 0)
+        {
+            throw Invalid("chat.messages must hold at least one message.");
+        }
+
+        var turns = new TemplateMessage[messages.Count];
+        var characters = 0L;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            turns[i] = new TemplateMessage(RoleName(messages[i].Role, i), messages[i].Content);
+            characters += messages[i].Content.Length;
+        }
+
+        CheckLength("chat.messages", characters);
+        return GenerationPrompt.FromChat(turns);
+    }
+
+    /// <summary>Counts each text and the templated chat as Generate would encode them.</summary>
+    public CountTokensResponse Count(CountTokensRequest request, TextGenerator generator)
+    {
+        if (request.Texts.Count > MaxCountedTexts)
+        {
+            throw Invalid($"texts holds {request.Texts.Count} entries; the server counts at most {MaxCountedTexts} per call.");
+        }
+
+        var response = new CountTokensResponse { MaxTokens = generator.ContextWindow };
+        for (var i = 0; i < request.Texts.Count; i++)
+        {
+            CheckLength($"texts[{i}]", request.Texts[i].Length);
+            response.TextTokens.Add(request.Texts[i].Length == 0 ? 0 : generator.EncodePrompt(GenerationPrompt.FromText(request.Texts[i])).Count);
+        }
+
+        if (request.Chat is not null)
+        {
+            try
+            {
+                response.ChatTokens = generator.EncodePrompt(ReadChat(request.Chat)).Count;
+            }
+            catch (NotSupportedException ex)
+            {
+                throw Invalid($"chat: {ex.Message}");
+            }
+        }
+
+        return response;
     }
 
     private void CheckLength(string field, long characters)

@@ -13,6 +13,7 @@ public sealed class ModelHost<TModel> : IDisposable
 {
     private TModel? _model;
     private ModelInfo? _info;
+    private string? _directory;
 
     internal ModelHost(string healthService) => HealthService = healthService;
 
@@ -28,10 +29,15 @@ public sealed class ModelHost<TModel> : IDisposable
     /// <exception cref="RpcException">UNAVAILABLE while the model is loading.</exception>
     public ModelInfo Info => Volatile.Read(ref _info)?.Clone() ?? throw NotReady();
 
+    /// <summary>The full path of the directory the model was loaded from (tokenizer files are served from it).</summary>
+    /// <exception cref="RpcException">UNAVAILABLE while the model is loading.</exception>
+    public string Directory => Volatile.Read(ref _directory) ?? throw NotReady();
+
     public void Dispose() => Interlocked.Exchange(ref _model, null)?.Dispose();
 
-    internal void SetReady(TModel model, ModelInfo info)
+    internal void SetReady(TModel model, ModelInfo info, string directory)
     {
+        Volatile.Write(ref _directory, directory);
         Volatile.Write(ref _info, info);
         Volatile.Write(ref _model, model);
     }

@@ -105,7 +105,7 @@ internal sealed class ModelLifecycleService<TModel, TOptions>(
                 throw;
             }
 
-            host.SetReady(model, ModelInfos.From(recipe.Describe(model), directory.Config.ModelType));
+            host.SetReady(model, ModelInfos.From(recipe.Describe(model), directory.Config.ModelType), directory.Path);
             health.SetStatus(recipe.HealthService, ServingStatus.Serving);
             ServiceDefaultsLog.ModelServing(logger, directory.ModelId, clock.ElapsedMilliseconds, recipe.HealthService);
         }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace RagPlatform.ServiceDefaults.Models;
 
@@ -16,21 +15,10 @@ public static class ModelServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(recipe);
-        services.AddOptions<TOptions>().BindConfiguration(recipe.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>>(new ModelServiceOptionsValidator<TOptions>(recipe.Section));
+        services.AddValidatedOptions<TOptions>(recipe.Section, options => options.Validate(recipe.Section));
         services.AddSingleton(recipe);
         services.AddSingleton(new ModelHost<TModel>(recipe.HealthService));
         services.AddHostedService<ModelLifecycleService<TModel, TOptions>>();
         return services;
-    }
-
-    private sealed class ModelServiceOptionsValidator<TOptions>(string section) : IValidateOptions<TOptions>
-        where TOptions : ModelServiceOptions
-    {
-        public ValidateOptionsResult Validate(string? name, TOptions options)
-        {
-            var failures = options.Validate(section).ToList();
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-        }
     }
 }
