@@ -25,3 +25,9 @@ public sealed class TextEmbedderPassageEmbedder(TextEmbedder embedder) : IPassag
         Task.Run<IReadOnlyList<float[]>>(
             () => [.. embedder.Embed(texts, EmbeddingRole.Passage, cancellationToken).Select(e => e.Vector)], cancellationToken);
 }
+
+/// <summary>
+/// Thrown by an <see cref="IPassageEmbedder"/> when the embedding service cannot be reached right now. The pipeline
+/// puts the document back in the queue instead of failing it: the outage is not the document's fault.
+/// </summary>
+public sealed class DependencyUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);

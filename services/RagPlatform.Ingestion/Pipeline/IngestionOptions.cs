@@ -34,6 +34,10 @@ public enum IngestionOutcome
     /// <summary>Same bytes as the indexed version: nothing was embedded or written.</summary>
     Unchanged,
     Failed,
+    /// <summary>A dependency (the embedding service) was unavailable: the document is queued again, attempt uncounted.</summary>
+    Deferred,
+    /// <summary>The document was deleted or a newer version queued while this one was processed: nothing was written.</summary>
+    Superseded,
 }
 
 /// <summary>Reported once per processed document, as soon as its status is durable.</summary>

@@ -26,6 +26,7 @@ public sealed partial class IngestionPipeline
     private readonly DocumentStatusStore _status;
     private readonly IngestionOptions _options;
     private readonly ILogger _logger;
+    private readonly DocumentLocks _locks = new();
 
     public IngestionPipeline(IPointIndex index, IPassageEmbedder embedder, TextChunker chunker, DocumentParsers parsers,
         DocumentStatusStore status, IngestionOptions options, ILogger<IngestionPipeline>? logger = null)
@@ -48,12 +49,15 @@ public sealed partial class IngestionPipeline
     {
         if (await _index.GetCollectionAsync(collection, cancellationToken).ConfigureAwait(false) is null)
         {
-            await _index.CreateCollectionAsync(new CollectionSpec(collection, _embedder.Dimensions)
-            {
-                FilterableFields = new Dictionary<string, PayloadKind> { [DocumentIdField] = PayloadKind.String },
-            }, cancellationToken).ConfigureAwait(false);
+            await _index.CreateCollectionAsync(CollectionSpecFor(collection, _embedder.Dimensions), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>What a collection that this pipeline ingests into is created with: the vectors' size and the document filter.</summary>
+    public static CollectionSpec CollectionSpecFor(string collection, int dimensions) => new(collection, dimensions)
+    {
+        FilterableFields = new Dictionary<string, PayloadKind> { [DocumentIdField] = PayloadKind.String },
+    };
 
     /// <summary>Durably accepts the files into the queue; they are processed by <see cref="ProcessQueueAsync"/>.</summary>
     public async Task EnqueueAsync(string collection, IEnumerable<IngestionSource> sources, CancellationToken cancellationToken = default)
@@ -73,7 +77,10 @@ public sealed partial class IngestionPipeline
         return await ProcessQueueAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Processes queued documents (including those left by a crash) with bounded concurrency until none is left.</summary>
+    /// <summary>
+    /// Processes queued documents (including those left by a crash) with bounded concurrency until none is left, or
+    /// until a document had to be deferred because a dependency is down (the caller retries later).
+    /// </summary>
     public async Task<IReadOnlyList<DocumentResult>> ProcessQueueAsync(CancellationToken cancellationToken = default)
     {
         var results = new List<DocumentResult>();
@@ -84,16 +91,23 @@ public sealed partial class IngestionPipeline
                 new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
                 async (i, ct) => done[i] = await ProcessAsync(batch[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
             results.AddRange(done);
+            if (Array.Exists(done, r => r.Outcome == IngestionOutcome.Deferred))
+            {
+                break;
+            }
         }
 
         return results;
     }
 
-    /// <summary>Removes every chunk of the document and its status.</summary>
+    /// <summary>Removes every chunk of the document and its status; waits for an indexing write of it in flight.</summary>
     public async Task DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken = default)
     {
-        await _index.DeleteWhereAsync(collection, ByDocument(documentId), cancellationToken).ConfigureAwait(false);
-        _status.Remove(collection, documentId);
+        using (await _locks.AcquireAsync(collection, documentId, cancellationToken).ConfigureAwait(false))
+        {
+            await _index.DeleteWhereAsync(collection, ByDocument(documentId), cancellationToken).ConfigureAwait(false);
+            _status.Remove(collection, documentId);
+        }
     }
 
     public static PointFilter ByDocument(string documentId) => PointFilter.All(FilterCondition.Equal(DocumentIdField, documentId));
@@ -105,7 +119,7 @@ public sealed partial class IngestionPipeline
         var attempt = _status.MarkIndexing(collection, documentId);
         if (attempt > _options.MaxAttempts)
         {
-            result = Fail(collection, documentId, $"Gave up after {_options.MaxAttempts} interrupted attempts.");
+            result = Fail(queued, $"Gave up after {_options.MaxAttempts} interrupted attempts.");
         }
         else
         {
@@ -119,18 +133,25 @@ public sealed partial class IngestionPipeline
             {
                 throw; // the caller stopped: the row stays Indexing and is queued again on the next open
             }
+            catch (DependencyUnavailableException e)
+            {
+                // Not the document's fault: it goes back to the queue, uncounted, and waits for the dependency.
+                _status.Requeue(collection, documentId, queued.SourcePath);
+                IngestionLog.Deferred(_logger, documentId, e.Message);
+                result = new DocumentResult(collection, documentId, IngestionOutcome.Deferred, 0, e.Message);
+            }
             catch (OperationCanceledException)
             {
-                result = Fail(collection, documentId, $"Timed out after {_options.DocumentTimeout.TotalSeconds:0.#} s.");
+                result = Fail(queued, $"Timed out after {_options.DocumentTimeout.TotalSeconds:0.#} s.");
             }
             catch (DocumentRejectedException e)
             {
-                result = Fail(collection, documentId, e.Message);
+                result = Fail(queued, e.Message);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Isolation: whatever one document does, the queue moves on to the next.
-                result = Fail(collection, documentId, $"{e.GetType().Name}: {e.Message}");
+                result = Fail(queued, $"{e.GetType().Name}: {e.Message}");
             }
         }
 
@@ -145,7 +166,7 @@ public sealed partial class IngestionPipeline
         var hash = ContentIds.ContentHash(content);
         if (queued.ContentHash == hash && queued.IndexedAt is not null)
         {
-            _status.MarkIndexed(collection, documentId, hash, queued.ChunkCount);
+            _status.MarkIndexed(collection, documentId, queued.SourcePath, hash, queued.ChunkCount);
             return new DocumentResult(collection, documentId, IngestionOutcome.Unchanged, queued.ChunkCount, null);
         }
 
@@ -163,8 +184,19 @@ public sealed partial class IngestionPipeline
             points.AddRange(batch.Select((chunk, i) => ToPoint(chunk, vectors[i], parsed.Title, hash)));
         }
 
-        await _index.ReplaceWhereAsync(collection, ByDocument(documentId), points, cancellationToken).ConfigureAwait(false);
-        _status.MarkIndexed(collection, documentId, hash, chunks.Count);
+        // Under the document's lock and only while this version is still the one queued: a delete or a newer upload
+        // that arrived meanwhile wins, and no chunks of a deleted or superseded version are written back.
+        using (await _locks.AcquireAsync(collection, documentId, cancellationToken).ConfigureAwait(false))
+        {
+            if (_status.Get(collection, documentId) is not { State: DocumentState.Indexing } current || current.SourcePath != queued.SourcePath)
+            {
+                return new DocumentResult(collection, documentId, IngestionOutcome.Superseded, 0, null);
+            }
+
+            await _index.ReplaceWhereAsync(collection, ByDocument(documentId), points, cancellationToken).ConfigureAwait(false);
+            _status.MarkIndexed(collection, documentId, queued.SourcePath, hash, chunks.Count);
+        }
+
         IngestionLog.Indexed(_logger, documentId, chunks.Count);
         return new DocumentResult(collection, documentId, IngestionOutcome.Indexed, chunks.Count, null);
     }
@@ -210,11 +242,11 @@ public sealed partial class IngestionPipeline
         return new IndexPoint { Id = chunk.Id, Vector = vector, Text = chunk.Text, Payload = payload };
     }
 
-    private DocumentResult Fail(string collection, string documentId, string reason)
+    private DocumentResult Fail(DocumentStatus queued, string reason)
     {
-        _status.MarkFailed(collection, documentId, reason);
-        IngestionLog.Failed(_logger, documentId, reason);
-        return new DocumentResult(collection, documentId, IngestionOutcome.Failed, 0, reason);
+        _status.MarkFailed(queued.Collection, queued.DocumentId, queued.SourcePath, reason);
+        IngestionLog.Failed(_logger, queued.DocumentId, reason);
+        return new DocumentResult(queued.Collection, queued.DocumentId, IngestionOutcome.Failed, 0, reason);
     }
 }
 
@@ -225,4 +257,7 @@ internal static partial class IngestionLog
 
     [LoggerMessage(2, LogLevel.Warning, "Ingestion of {DocumentId} failed: {Reason}")]
     public static partial void Failed(ILogger logger, string documentId, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Ingestion of {DocumentId} deferred until a dependency is back: {Reason}")]
+    public static partial void Deferred(ILogger logger, string documentId, string reason);
 }

@@ -10,6 +10,7 @@ namespace RagPlatform.Ingestion.Status;
 /// </summary>
 public sealed class DocumentStatusStore : IDisposable
 {
+    private const string RequeueInterruptedSql = "UPDATE documents SET state = 'Queued' WHERE state = 'Indexing';";
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
 
@@ -44,8 +45,8 @@ public sealed class DocumentStatusStore : IDisposable
                     updated_at TEXT NOT NULL,
                     PRIMARY KEY (collection, document_id));
                 CREATE INDEX IF NOT EXISTS documents_by_state ON documents (state, queued_at);
-                UPDATE documents SET state = 'Queued' WHERE state = 'Indexing';
                 """);
+            Execute(connection, RequeueInterruptedSql);
         }
         catch
         {
@@ -55,6 +56,12 @@ public sealed class DocumentStatusStore : IDisposable
 
         return new DocumentStatusStore(connection);
     }
+
+    /// <summary>
+    /// Queues again every document left Indexing by an interrupted pass (a crash, or a pass that stopped on an error
+    /// such as a full disk). Call only while no pass is running.
+    /// </summary>
+    public void RequeueInterrupted() => Write(RequeueInterruptedSql);
 
     /// <summary>Accepts a document into the queue (durably); an already queued one keeps its place.</summary>
     public void Enqueue(string collection, string documentId, string sourcePath)
@@ -86,22 +93,41 @@ public sealed class DocumentStatusStore : IDisposable
         }
     }
 
-    public void MarkIndexed(string collection, string documentId, string contentHash, int chunkCount)
+    /// <summary>Marks the version stored at <paramref name="sourcePath"/> indexed.</summary>
+    /// <returns>False when the row is gone or a newer version was queued meanwhile (that version stays queued).</returns>
+    public bool MarkIndexed(string collection, string documentId, string sourcePath, string contentHash, int chunkCount)
     {
         var now = Now();
-        Write("""
+        return Write("""
             UPDATE documents SET state = 'Indexed', content_hash = $h, chunk_count = $n, error = NULL, indexed_at = $now, updated_at = $now
-            WHERE collection = $c AND document_id = $d;
-            """, ("$c", collection), ("$d", documentId), ("$h", contentHash), ("$n", chunkCount), ("$now", now));
+            WHERE collection = $c AND document_id = $d AND source_path = $p AND state = 'Indexing';
+            """, ("$c", collection), ("$d", documentId), ("$p", sourcePath), ("$h", contentHash), ("$n", chunkCount), ("$now", now)) > 0;
     }
 
-    public void MarkFailed(string collection, string documentId, string reason) =>
-        Write("UPDATE documents SET state = 'Failed', error = $e, updated_at = $now WHERE collection = $c AND document_id = $d;",
-            ("$c", collection), ("$d", documentId), ("$e", reason), ("$now", Now()));
+    /// <summary>Marks the version stored at <paramref name="sourcePath"/> failed; false when superseded or gone.</summary>
+    public bool MarkFailed(string collection, string documentId, string sourcePath, string reason) =>
+        Write("""
+            UPDATE documents SET state = 'Failed', error = $e, updated_at = $now
+            WHERE collection = $c AND document_id = $d AND source_path = $p AND state = 'Indexing';
+            """, ("$c", collection), ("$d", documentId), ("$p", sourcePath), ("$e", reason), ("$now", Now())) > 0;
+
+    /// <summary>
+    /// Puts an interrupted version back in the queue without counting the attempt: its failure was not its own
+    /// (e.g. the embedding service was down).
+    /// </summary>
+    public void Requeue(string collection, string documentId, string sourcePath) =>
+        Write("""
+            UPDATE documents SET state = 'Queued', attempts = MAX(attempts - 1, 0), updated_at = $now
+            WHERE collection = $c AND document_id = $d AND source_path = $p AND state = 'Indexing';
+            """, ("$c", collection), ("$d", documentId), ("$p", sourcePath), ("$now", Now()));
 
     /// <summary>Forgets a document (after its chunks were deleted).</summary>
     public void Remove(string collection, string documentId) =>
         Write("DELETE FROM documents WHERE collection = $c AND document_id = $d;", ("$c", collection), ("$d", documentId));
+
+    /// <summary>Forgets every document of a collection (after the collection was deleted).</summary>
+    public void RemoveCollection(string collection) =>
+        Write("DELETE FROM documents WHERE collection = $c;", ("$c", collection));
 
     public DocumentStatus? Get(string collection, string documentId) =>
         Query("SELECT * FROM documents WHERE collection = $c AND document_id = $d;", ("$c", collection), ("$d", documentId))
@@ -110,14 +136,29 @@ public sealed class DocumentStatusStore : IDisposable
     public IReadOnlyList<DocumentStatus> List(string collection) =>
         Query("SELECT * FROM documents WHERE collection = $c ORDER BY document_id;", ("$c", collection));
 
+    /// <summary>At most <paramref name="limit"/> documents whose id sorts after <paramref name="afterDocumentId"/> ("" for the first page).</summary>
+    public IReadOnlyList<DocumentStatus> List(string collection, string afterDocumentId, int limit) =>
+        Query("SELECT * FROM documents WHERE collection = $c AND document_id > $after ORDER BY document_id LIMIT $limit;",
+            ("$c", collection), ("$after", afterDocumentId), ("$limit", limit));
+
+    public int Count(string collection)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT COUNT(*) FROM documents WHERE collection = $c;", ("$c", collection));
+            return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+    }
+
     public void Dispose() => _connection.Dispose();
 
-    private void Write(string sql, params (string Name, object Value)[] parameters)
+    /// <returns>Rows changed.</returns>
+    private int Write(string sql, params (string Name, object Value)[] parameters)
     {
         lock (_gate)
         {
             using var command = Command(sql, parameters);
-            command.ExecuteNonQuery();
+            return command.ExecuteNonQuery();
         }
     }
 

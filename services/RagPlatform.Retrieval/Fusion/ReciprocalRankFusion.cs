@@ -5,7 +5,7 @@ namespace RagPlatform.Retrieval.Fusion;
 /// rankings holding it of 1 / (k + rank), rank counted from 1. Only ranks matter, so cosine and BM25 scores
 /// need no calibration against each other.
 /// </summary>
-internal static class ReciprocalRankFusion
+public static class ReciprocalRankFusion
 {
     public const int DefaultK = 60;
 

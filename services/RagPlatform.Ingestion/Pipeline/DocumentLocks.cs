@@ -1,0 +1,33 @@
+namespace RagPlatform.Ingestion.Pipeline;
+
+/// <summary>
+/// Serialises the final write of a document's ingestion with its deletion. Striped: a fixed set of semaphores chosen
+/// by hash, so memory stays bounded however many documents pass through; two documents sharing a stripe only wait
+/// for each other's short index write.
+/// </summary>
+public sealed class DocumentLocks
+{
+    private const int Stripes = 64;
+    private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1))];
+
+    /// <summary>Waits for the lock of one document; dispose the result to release it.</summary>
+    public async Task<IDisposable> AcquireAsync(string collection, string documentId, CancellationToken cancellationToken)
+    {
+        var stripe = _stripes[(int)((uint)HashCode.Combine(collection, documentId) % Stripes)];
+        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Release(stripe);
+    }
+
+    private sealed class Release(SemaphoreSlim stripe) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                stripe.Release();
+            }
+        }
+    }
+}
