@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using RagPlatform.Contracts.V1;
+using RagPlatform.Grpc;
+using RagPlatform.Orchestrator.Ingestion;
+
+namespace RagPlatform.Orchestrator.Answering;
+
+/// <summary>A validated question: what to search, how much, and by when.</summary>
+internal sealed record AskPlan(
+    string Collection,
+    string Question,
+    RetrievalMode Mode,
+    int TopK,
+    int TopN,
+    int MaxNewTokens,
+    SamplingParameters? Sampling,
+    IReadOnlyList<string> DocumentIds,
+    bool SkipRerank,
+    DateTime Deadline)
+{
+    public const int MaxDocumentFilter = 100;
+
+    /// <summary>Checks a request against the limits; every refusal is INVALID_ARGUMENT naming the field.</summary>
+    public static AskPlan From(AskRequest request, AnsweringOptions options, DateTime deadline)
+    {
+        DocumentNames.Collection(request.Collection);
+        var question = request.Question.Trim();
+        if (question.Length == 0)
+        {
+            throw Invalid("question is empty.");
+        }
+
+        if (question.Length > options.MaxQuestionCharacters)
+        {
+            throw Invalid($"question has {question.Length} characters; at most {options.MaxQuestionCharacters} are accepted.");
+        }
+
+        if (!Enum.IsDefined(request.Mode))
+        {
+            throw Invalid($"mode {(int)request.Mode} is not a RetrievalMode (HYBRID, DENSE or LEXICAL).");
+        }
+
+        var topK = Bounded(request.TopK, options.DefaultTopK, options.MaxTopK, "top_k");
+        var topN = Bounded(request.TopN, options.DefaultTopN, options.MaxTopN, "top_n");
+        if (request.MaxNewTokens < 0)
+        {
+            throw Invalid($"max_new_tokens must be 0 (the default) or positive (was {request.MaxNewTokens}).");
+        }
+
+        if (request.DocumentIds.Count > MaxDocumentFilter)
+        {
+            throw Invalid($"document_ids holds {request.DocumentIds.Count} ids; at most {MaxDocumentFilter} are accepted.");
+        }
+
+        foreach (var id in request.DocumentIds)
+        {
+            DocumentNames.DocumentId(id, "document_ids");
+        }
+
+        return new AskPlan(request.Collection, question, request.Mode == RetrievalMode.Unspecified ? RetrievalMode.Hybrid : request.Mode,
+            topK, Math.Min(topN, topK), request.MaxNewTokens == 0 ? options.DefaultMaxNewTokens : request.MaxNewTokens,
+            request.Sampling, [.. request.DocumentIds], request.SkipRerank, deadline);
+    }
+
+    private static int Bounded(int value, int fallback, int max, string field) =>
+        value == 0 ? fallback
+            : value >= 1 && value <= max ? value
+            : throw Invalid($"{field} must be 1 to {max}, or 0 for the default of {fallback} (was {value}).");
+
+    private static RpcException Invalid(string message) => new(StatusCode.InvalidArgument, message);
+}
+
+/// <summary>What happened while answering one question: degraded stages and where the time went.</summary>
+internal sealed class AnswerTrace
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly List<string> _degraded = [];
+
+    public IReadOnlyList<string> Degraded => _degraded;
+
+    public double RetrieveMs { get; set; }
+
+    public double RerankMs { get; set; }
+
+    public double GenerateMs { get; set; }
+
+    public double? FirstTokenMs { get; private set; }
+
+    public double ElapsedMs => Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
+
+    public void Degrade(string stage) => _degraded.Add(stage);
+
+    public void FirstToken() => FirstTokenMs ??= ElapsedMs;
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using RagPlatform.Contracts.V1;
+using RagPlatform.Grpc;
+using RagPlatform.Orchestrator.Downstream;
+
+namespace RagPlatform.Orchestrator.Answering;
+
+/// <summary>
+/// Orders the candidates with the cross-encoder (Reranker) and keeps the best top_n. With the reranker down the
+/// candidates keep their retrieval order and the answer is marked degraded "rerank": slower to trust, still useful.
+/// </summary>
+internal sealed class PassageReranker(ModelServices services, AnsweringOptions options, ILogger<PassageReranker> logger)
+{
+    public async Task<IReadOnlyList<RetrievedPassage>> RerankAsync(AskPlan plan, IReadOnlyList<RetrievedPassage> candidates, AnswerTrace trace,
+        CancellationToken cancellationToken)
+    {
+        if (plan.SkipRerank || candidates.Count == 0)
+        {
+            return [.. candidates.Take(plan.TopN)];
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var request = new RerankRequest { Query = plan.Question, TopN = plan.TopN };
+            request.Passages.AddRange(candidates.Select(c => c.Text));
+            var response = await services.Reranker.CallAsync(o => services.RerankerClient.RerankAsync(request, o), plan.Deadline, cancellationToken);
+            _ = await services.RerankerInfoAsync(plan.Deadline, cancellationToken);
+            return [.. response.Results
+                .Where(r => r.Index >= 0 && r.Index < candidates.Count && (options.MinRerankScore is not { } floor || r.Score >= floor))
+                .Select(r => candidates[r.Index] with { Score = r.Score })];
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested && ex.StatusCode != StatusCode.Cancelled)
+        {
+            OrchestratorLog.StageDegraded(logger, "rerank", ex.Status.Detail);
+            trace.Degrade("rerank");
+            return [.. candidates.Take(plan.TopN)];
+        }
+        finally
+        {
+            trace.RerankMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+using RagPlatform.Grpc;
+
+namespace RagPlatform.Orchestrator.Downstream;
+
+/// <summary>
+/// One model service as the orchestrator calls it: a shared channel and two Polly pipelines. Idempotent calls get a
+/// total timeout, retries with exponential backoff and jitter (UNAVAILABLE, or an attempt that ran out of time), and
+/// the circuit breaker; calls that must not repeat (Generate) get the breaker alone. Every failure leaves as an
+/// <see cref="RpcException"/>, so callers handle one exception type; the caller's own cancellation stays an
+/// <see cref="OperationCanceledException"/>.
+/// </summary>
+internal sealed class DownstreamService : IDisposable
+{
+    private readonly DownstreamOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline _idempotent;
+    private readonly ResiliencePipeline _once;
+
+    public DownstreamService(string name, DownstreamOptions options, GrpcChannelOptions channelOptions, TimeProvider time)
+    {
+        Name = name;
+        _options = options;
+        _time = time;
+        Channel = GrpcChannel.ForAddress(options.Url, channelOptions);
+
+        // One breaker shared by both pipelines: it tracks the service, not a kind of call.
+        var breaker = new CircuitBreakerStrategyOptions
+        {
+            FailureRatio = options.FailureRatio,
+            MinimumThroughput = options.MinimumThroughput,
+            SamplingDuration = options.SamplingDuration,
+            BreakDuration = options.BreakDuration,
+            ShouldHandle = args => ValueTask.FromResult(IsServiceFailure(args.Outcome.Exception)),
+        };
+        var breakerPipeline = new ResiliencePipelineBuilder { TimeProvider = time }.AddCircuitBreaker(breaker).Build();
+        _once = breakerPipeline;
+        _idempotent = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(options.Timeout)
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(options.MaxRetries, 1),
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsRetryable(args.Outcome.Exception, args.Context.CancellationToken)),
+            })
+            .AddPipeline(breakerPipeline)
+            .Build();
+    }
+
+    public string Name { get; }
+
+    public GrpcChannel Channel { get; }
+
+    /// <summary>Runs an idempotent call: retried, each attempt bounded by AttemptTimeout and by <paramref name="deadline"/>.</summary>
+    public async Task<T> CallAsync<T>(Func<CallOptions, Task<T>> call, DateTime deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _idempotent.ExecuteAsync(
+                async ct => await call(Options(Earliest(deadline, _time.GetUtcNow().UtcDateTime + _options.AttemptTimeout), ct)),
+                cancellationToken);
+        }
+        catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>Runs a call that must not be repeated (starting a generation): breaker only, bounded by <paramref name="deadline"/>.</summary>
+    public async Task<T> CallOnceAsync<T>(Func<CallOptions, Task<T>> call, DateTime deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _once.ExecuteAsync(async ct => await call(Options(deadline, ct)), cancellationToken);
+        }
+        catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>Options for a call made outside the pipelines (reading a stream already started).</summary>
+    public CallOptions Options(DateTime deadline, CancellationToken cancellationToken) =>
+        new(Deadline: deadline == DateTime.MaxValue ? null : deadline, CancellationToken: cancellationToken);
+
+    public void Dispose() => Channel.Dispose();
+
+    /// <summary>The service (not the request) failed: what the breaker counts and what degrades a stage.</summary>
+    public static bool IsServiceFailure(Exception? exception) => exception is RpcException
+    {
+        StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown,
+    };
+
+    private static bool IsRetryable(Exception? exception, CancellationToken attemptToken) =>
+        !attemptToken.IsCancellationRequested && exception is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded };
+
+    private static DateTime Earliest(DateTime a, DateTime b) => a < b ? a : b;
+
+    private RpcException? Translate(Exception exception, CancellationToken callerToken) => exception switch
+    {
+        _ when callerToken.IsCancellationRequested => null,
+        BrokenCircuitException => new RpcException(StatusCode.Unavailable,
+            $"{Name} is failing: its circuit is open after repeated failures; calls resume within {_options.BreakDuration.TotalSeconds:0.#} s."),
+        TimeoutRejectedException => new RpcException(StatusCode.DeadlineExceeded,
+            $"{Name} did not answer within {_options.Timeout.TotalSeconds:0.#} s (Downstream:{Name}:Timeout)."),
+        RpcException rpc when rpc.StatusCode == StatusCode.Unavailable && !rpc.Status.Detail.StartsWith(Name, StringComparison.Ordinal) =>
+            new RpcException(StatusCode.Unavailable, $"{Name} is unavailable: {rpc.Status.Detail}"),
+        _ => null,
+    };
+}

@@ -1,0 +1,40 @@
+using RagPlatform.Grpc;
+using RagPlatform.Ingestion.Status;
+using RagPlatform.Retrieval;
+
+namespace RagPlatform.Orchestrator.Extensions;
+
+/// <summary>
+/// Opens the index and the document queue before the server takes calls (a bad data directory stops the process at
+/// once), then reports the orchestrator's services SERVING. The model services are not waited for: without them
+/// uploads still queue and answers degrade or fail per call.
+/// </summary>
+internal sealed class IndexLifetime(IServiceProvider services, HealthStatusRegistry health) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in OrchestratorExtensions.HealthServices)
+        {
+            health.SetStatus(name, ServingStatus.NotServing);
+        }
+
+        _ = services.GetRequiredService<IPointIndex>();
+        _ = services.GetRequiredService<DocumentStatusStore>();
+        foreach (var name in OrchestratorExtensions.HealthServices)
+        {
+            health.SetStatus(name, ServingStatus.Serving);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in OrchestratorExtensions.HealthServices)
+        {
+            health.SetStatus(name, ServingStatus.NotServing);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+
+namespace RagPlatform.Orchestrator.Ingestion;
+
+/// <summary>
+/// Uploaded files, stored durably until their document is deleted: uploads/{collection}/{document id}/{sha256}{ext}.
+/// A file is written to a temporary name, fsynced, renamed, and its directory fsynced, so once <see cref="StoreAsync"/>
+/// returns the bytes survive a crash or power loss. Named by content, so a new version never overwrites the file an
+/// ingestion in flight is reading.
+/// </summary>
+internal sealed partial class DocumentFiles(string root)
+{
+    public string Root { get; } = root;
+
+    /// <returns>The stored file's full path.</returns>
+    /// <exception cref="IOException">The disk is full or unwritable; nothing is left behind.</exception>
+    public async Task<string> StoreAsync(string collection, string documentId, string extension, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var directory = DocumentDirectory(collection, documentId);
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, Convert.ToHexStringLower(SHA256.HashData(content.Span)) + extension.ToLowerInvariant());
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        var temporary = Path.Combine(directory, $".{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                await file.WriteAsync(content, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            SyncDirectory(directory);
+            return path;
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes every stored version of the document except <paramref name="keep"/>.</summary>
+    public void DeleteOtherVersions(string collection, string documentId, string keep)
+    {
+        foreach (var file in Directory.EnumerateFiles(DocumentDirectory(collection, documentId)))
+        {
+            if (!string.Equals(file, keep, StringComparison.Ordinal))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    public void DeleteDocument(string collection, string documentId)
+    {
+        var directory = DocumentDirectory(collection, documentId);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    public void DeleteCollection(string collection)
+    {
+        var directory = Path.Combine(Root, collection);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Bytes free on the volume holding the files.</summary>
+    public long AvailableBytes()
+    {
+        Directory.CreateDirectory(Root);
+        return new DriveInfo(Root).AvailableFreeSpace;
+    }
+
+    /// <summary>True for the "no space left on device" (ENOSPC) and "quota exceeded" (EDQUOT) failures.</summary>
+    public static bool IsDiskFull(Exception exception) =>
+        exception is IOException { HResult: 28 or 122 } or SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ }
+        || (exception.InnerException is { } inner && IsDiskFull(inner));
+
+    // Ids and names were validated by the caller ([A-Za-z0-9._-], not starting with a dot), so they are safe path segments.
+    private string DocumentDirectory(string collection, string documentId) => Path.Combine(Root, collection, documentId);
+
+    /// <summary>fsync on the directory makes the rename itself durable (a file's own fsync does not cover its name).</summary>
+    private static void SyncDirectory(string directory)
+    {
+        var fd = Open(directory, 0 /* O_RDONLY */);
+        if (fd < 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = Fsync(fd);
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}

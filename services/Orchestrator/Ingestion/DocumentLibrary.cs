@@ -1,0 +1,259 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using RagPlatform.Contracts;
+using RagPlatform.Contracts.V1;
+using RagPlatform.Grpc;
+using RagPlatform.Ingestion.Chunking;
+using RagPlatform.Ingestion.Parsing;
+using RagPlatform.Ingestion.Pipeline;
+using RagPlatform.Ingestion.Status;
+using RagPlatform.Orchestrator.Downstream;
+using RagPlatform.Retrieval;
+using DocumentState = RagPlatform.Ingestion.Status.DocumentState;
+using WireDocumentState = RagPlatform.Contracts.V1.DocumentState;
+
+namespace RagPlatform.Orchestrator.Ingestion;
+
+/// <summary>
+/// Collections and their documents: what rag.v1.Collections serves and what the ingestion worker drains. Uploads are
+/// accepted while the embedder is down (they wait in the durable queue); the ingestion pipeline itself is built once
+/// the embedder has told its dimensions and handed over its tokenizer.
+/// </summary>
+internal sealed class DocumentLibrary(
+    IPointIndex index,
+    DocumentStatusStore status,
+    DocumentFiles files,
+    ModelServices services,
+    EmbedderTokenizer tokenizer,
+    IngestionSettings settings,
+    ILoggerFactory loggerFactory)
+{
+    private readonly DocumentParsers _parsers = new(settings.Parsing());
+    private readonly SemaphoreSlim _building = new(1, 1);
+    private readonly SemaphoreSlim _workAvailable = new(0, int.MaxValue);
+
+    // Uploads and deletes of one document take turns, so neither removes the file the other just stored.
+    private readonly DocumentLocks _locks = new();
+    private IngestionPipeline? _pipeline;
+
+    public DocumentStatusStore Status => status;
+
+    /// <summary>The pipeline, built on first use from the embedder's Info and tokenizer.</summary>
+    /// <exception cref="RpcException">UNAVAILABLE while the embedder cannot be reached.</exception>
+    public async Task<IngestionPipeline> PipelineAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _pipeline) is { } built)
+        {
+            return built;
+        }
+
+        await _building.WaitAsync(cancellationToken);
+        try
+        {
+            if (_pipeline is null)
+            {
+                var model = await services.EmbedderInfoAsync(DateTime.MaxValue, cancellationToken);
+                var chunker = new TextChunker(await tokenizer.LoadAsync(model, cancellationToken), settings.Chunking(), model.MaxTokens);
+                Volatile.Write(ref _pipeline, new IngestionPipeline(index, new RemotePassageEmbedder(services, model), chunker, _parsers, status,
+                    settings.Pipeline(), loggerFactory.CreateLogger<IngestionPipeline>()));
+            }
+
+            return _pipeline!;
+        }
+        finally
+        {
+            _building.Release();
+        }
+    }
+
+    /// <summary>Waits until an upload arrives or <paramref name="timeout"/> passes.</summary>
+    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => _workAvailable.WaitAsync(timeout, cancellationToken);
+
+    public async Task<Collection> CreateCollectionAsync(string name, DateTime deadline, CancellationToken cancellationToken)
+    {
+        DocumentNames.Collection(name, "name");
+        var model = await services.EmbedderInfoAsync(deadline, cancellationToken);
+        try
+        {
+            await index.CreateCollectionAsync(IngestionPipeline.CollectionSpecFor(name, model.Dimensions), cancellationToken);
+        }
+        catch (CollectionAlreadyExistsException)
+        {
+            throw new RpcException(StatusCode.AlreadyExists, $"Collection '{name}' already exists.");
+        }
+
+        return new Collection { Name = name, Dimensions = model.Dimensions };
+    }
+
+    public async Task<IReadOnlyList<Collection>> ListCollectionsAsync(CancellationToken cancellationToken)
+    {
+        var collections = new List<Collection>();
+        foreach (var name in await index.ListCollectionsAsync(cancellationToken))
+        {
+            if (await index.GetCollectionAsync(name, cancellationToken) is { } info)
+            {
+                collections.Add(Describe(info));
+            }
+        }
+
+        return collections;
+    }
+
+    public async Task<Collection> GetCollectionAsync(string name, CancellationToken cancellationToken) =>
+        Describe(await RequireCollectionAsync(name, "name", cancellationToken));
+
+    public async Task DeleteCollectionAsync(string name, CancellationToken cancellationToken)
+    {
+        DocumentNames.Collection(name, "name");
+        if (!await index.DeleteCollectionAsync(name, cancellationToken))
+        {
+            throw NotFound(name);
+        }
+
+        status.RemoveCollection(name);
+        files.DeleteCollection(name);
+    }
+
+    /// <summary>Stores the file durably and queues it; unchanged bytes of an indexed document are a no-op.</summary>
+    public async Task<Document> UploadAsync(UploadDocumentRequest request, CancellationToken cancellationToken)
+    {
+        var extension = DocumentNames.FileName(request.FileName);
+        var documentId = request.DocumentId.Length > 0 ? DocumentNames.DocumentId(request.DocumentId) : DocumentNames.DocumentIdFromFileName(request.FileName);
+        if (!_parsers.Supports(request.FileName))
+        {
+            throw new RpcException(StatusCode.InvalidArgument,
+                $"file_name: '{extension}' files are not supported; send .txt, .md, .html, .htm, .docx, .pdf, .json or .jsonl.");
+        }
+
+        var content = request.Content.Memory;
+        if (content.Length == 0)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "content is empty.");
+        }
+
+        if (content.Length > settings.MaxUploadBytes)
+        {
+            throw ErrorReasons.Exception(StatusCode.ResourceExhausted, ErrorReasons.TooLarge,
+                $"content is {content.Length} bytes; this server accepts files of at most {settings.MaxUploadBytes} bytes (Ingestion:MaxUploadBytes).");
+        }
+
+        await RequireCollectionAsync(request.Collection, "collection", cancellationToken);
+        using var held = await _locks.AcquireAsync(request.Collection, documentId, cancellationToken);
+        if (status.Get(request.Collection, documentId) is { State: DocumentState.Indexed, ContentHash: { } indexedHash } indexed
+            && indexedHash == Convert.ToHexStringLower(SHA256.HashData(content.Span)))
+        {
+            return Describe(indexed);
+        }
+
+        if (files.AvailableBytes() - content.Length < settings.MinFreeDiskBytes)
+        {
+            throw DiskFull();
+        }
+
+        try
+        {
+            var path = await files.StoreAsync(request.Collection, documentId, extension, content, cancellationToken);
+            status.Enqueue(request.Collection, documentId, path);
+            files.DeleteOtherVersions(request.Collection, documentId, path);
+        }
+        catch (Exception ex) when (DocumentFiles.IsDiskFull(ex))
+        {
+            throw DiskFull();
+        }
+
+        _workAvailable.Release();
+        return Describe(status.Get(request.Collection, documentId)!);
+    }
+
+    public async Task<(IReadOnlyList<Document> Documents, string NextPageToken)> ListDocumentsAsync(ListDocumentsRequest request, CancellationToken cancellationToken)
+    {
+        await RequireCollectionAsync(request.Collection, "collection", cancellationToken);
+        if (request.PageSize is < 0 or > 1000)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"page_size must be 0 to 1000 (was {request.PageSize}).");
+        }
+
+        var after = request.PageToken.Length == 0 ? "" : DocumentNames.DocumentId(request.PageToken, "page_token");
+        var pageSize = request.PageSize == 0 ? 100 : request.PageSize;
+        var page = status.List(request.Collection, after, pageSize + 1);
+        var documents = page.Take(pageSize).Select(Describe).ToList();
+        return (documents, page.Count > pageSize ? documents[^1].DocumentId : "");
+    }
+
+    public async Task<Document> GetDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)
+    {
+        await RequireCollectionAsync(collection, "collection", cancellationToken);
+        return Describe(status.Get(collection, DocumentNames.DocumentId(documentId)) ?? throw DocumentNotFound(collection, documentId));
+    }
+
+    public async Task DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)
+    {
+        await RequireCollectionAsync(collection, "collection", cancellationToken);
+        using var held = await _locks.AcquireAsync(collection, documentId, cancellationToken);
+        if (status.Get(collection, DocumentNames.DocumentId(documentId)) is null)
+        {
+            throw DocumentNotFound(collection, documentId);
+        }
+
+        if (Volatile.Read(ref _pipeline) is { } pipeline)
+        {
+            await pipeline.DeleteDocumentAsync(collection, documentId, cancellationToken);
+        }
+        else
+        {
+            // No pipeline yet means no ingestion has run in this process: nothing is in flight to race with.
+            await index.DeleteWhereAsync(collection, IngestionPipeline.ByDocument(documentId), cancellationToken);
+            status.Remove(collection, documentId);
+        }
+
+        files.DeleteDocument(collection, documentId);
+    }
+
+    private async Task<CollectionInfo> RequireCollectionAsync(string name, string field, CancellationToken cancellationToken) =>
+        await index.GetCollectionAsync(DocumentNames.Collection(name, field), cancellationToken) ?? throw NotFound(name);
+
+    private Collection Describe(CollectionInfo info) => new()
+    {
+        Name = info.Name,
+        Dimensions = info.Dimensions,
+        ChunkCount = info.PointCount,
+        DocumentCount = status.Count(info.Name),
+    };
+
+    private static Document Describe(DocumentStatus row)
+    {
+        var document = new Document
+        {
+            Collection = row.Collection,
+            DocumentId = row.DocumentId,
+            State = row.State switch
+            {
+                DocumentState.Queued => WireDocumentState.Queued,
+                DocumentState.Indexing => WireDocumentState.Indexing,
+                DocumentState.Indexed => WireDocumentState.Indexed,
+                _ => WireDocumentState.Failed,
+            },
+            Error = row.Error ?? "",
+            ChunkCount = row.ChunkCount,
+            ContentHash = row.ContentHash ?? "",
+            SizeBytes = File.Exists(row.SourcePath) ? new FileInfo(row.SourcePath).Length : 0,
+            Attempts = row.Attempts,
+            QueuedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(row.QueuedAt),
+            UpdatedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(row.UpdatedAt),
+        };
+        if (row.IndexedAt is { } indexedAt)
+        {
+            document.IndexedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(indexedAt);
+        }
+
+        return document;
+    }
+
+    private static RpcException NotFound(string collection) => new(StatusCode.NotFound, $"Collection '{collection}' does not exist.");
+
+    private static RpcException DocumentNotFound(string collection, string documentId) =>
+        new(StatusCode.NotFound, $"Document '{documentId}' does not exist in collection '{collection}'.");
+
+    public static RpcException DiskFull() => ErrorReasons.Exception(StatusCode.ResourceExhausted, ErrorReasons.DiskFull,
+        "The orchestrator's disk is full: nothing was stored. Free space and retry.");
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RagPlatform.Ingestion.Pipeline;
+
+namespace RagPlatform.Orchestrator.Ingestion;
+
+/// <summary>
+/// Drains the durable ingestion queue for the life of the process: after start-up (picking up what a crash left),
+/// on every upload, and every few seconds. A dependency outage or a full disk pauses it for
+/// <see cref="IngestionSettings.RetryDelay"/>; nothing is lost meanwhile, documents just stay queued.
+/// </summary>
+internal sealed class IngestionWorker(DocumentLibrary library, IngestionSettings settings, ILogger<IngestionWorker> logger) : BackgroundService
+{
+    /// <summary>Polls this often even without a signal, so work queued by an earlier process is never forgotten.</summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var pause = IdlePoll;
+            try
+            {
+                // Between passes nothing is in flight, so a row still Indexing was cut off by an error: queue it again.
+                library.Status.RequeueInterrupted();
+                if (library.Status.Queued(1).Count > 0)
+                {
+                    var pipeline = await library.PipelineAsync(stoppingToken);
+                    var results = await pipeline.ProcessQueueAsync(stoppingToken);
+                    OrchestratorLog.IngestionPass(logger, results.Count, results.Count(r => r.Outcome == IngestionOutcome.Indexed),
+                        results.Count(r => r.Outcome == IngestionOutcome.Failed));
+                    pause = results.Any(r => r.Outcome == IngestionOutcome.Deferred) ? settings.RetryDelay : TimeSpan.Zero;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The embedder is unreachable, the disk is full, the index is gone: wait and try again; the queue holds.
+                OrchestratorLog.IngestionPaused(logger, settings.RetryDelay.TotalSeconds, ex.Message);
+                pause = settings.RetryDelay;
+            }
+
+            if (pause > TimeSpan.Zero)
+            {
+                try
+                {
+                    await library.WaitForWorkAsync(pause, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace RagPlatform.Orchestrator;
+
+internal static partial class OrchestratorLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Ingestion pass: {Processed} documents, {Indexed} indexed, {Failed} failed.")]
+    public static partial void IngestionPass(ILogger logger, int processed, int indexed, int failed);
+
+    [LoggerMessage(2, LogLevel.Warning, "Ingestion paused for {Seconds} s: {Reason}")]
+    public static partial void IngestionPaused(ILogger logger, double seconds, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "{Stage} degraded for this answer: {Reason}")]
+    public static partial void StageDegraded(ILogger logger, string stage, string reason);
+
+    [LoggerMessage(4, LogLevel.Information, "Answered in {TotalMs} ms (retrieve {RetrieveMs} ms, rerank {RerankMs} ms, generate {GenerateMs} ms); {Passages} passages, {Cited} cited{Degraded}.")]
+    public static partial void Answered(ILogger logger, double totalMs, double retrieveMs, double rerankMs, double generateMs, int passages, int cited, string degraded);
+
+    [LoggerMessage(5, LogLevel.Information, "Opened the {Provider} index at {Location}.")]
+    public static partial void IndexOpened(ILogger logger, string provider, string location);
+}

@@ -1,0 +1,19 @@
+using RagPlatform.Grpc;
+using RagPlatform.Orchestrator.Ingestion;
+using RagPlatform.Retrieval;
+
+namespace RagPlatform.Orchestrator.Services;
+
+/// <summary>The orchestrator's failures as gRPC statuses: what a caller did wrong, and what is down.</summary>
+internal sealed class OrchestratorStatusMapper : IExceptionStatusMapper
+{
+    public RpcException? Map(Exception exception) => exception switch
+    {
+        CollectionNotFoundException e => new RpcException(StatusCode.NotFound, e.Message),
+        CollectionAlreadyExistsException e => new RpcException(StatusCode.AlreadyExists, e.Message),
+        _ when DocumentFiles.IsDiskFull(exception) => DocumentLibrary.DiskFull(),
+        ArgumentException e => new RpcException(StatusCode.InvalidArgument, e.Message),
+        QdrantException or HttpRequestException => new RpcException(StatusCode.Unavailable, "The vector index (Qdrant) is unreachable or failing; retry later."),
+        _ => null,
+    };
+}
