@@ -1,0 +1,122 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using RagPlatform.Contracts.Clients;
+using RagPlatform.Gateway.Auth;
+using RagPlatform.Gateway.Errors;
+using RagPlatform.Grpc;
+using RagPlatform.ServiceDefaults;
+
+namespace RagPlatform.Gateway.Extensions;
+
+public static class GatewayExtensions
+{
+    public const string AskPolicy = "ask";
+
+    /// <summary>Options, the HTTP endpoint, the orchestrator clients, API keys, rate limits and the OpenAPI document.</summary>
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName, o => o.Validate());
+        var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (Uri.TryCreate(options.Url, UriKind.Absolute, out var url))
+            {
+                var address = url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback
+                    : url.Host is "*" or "+" or "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(url.Host.Trim('[', ']'));
+                kestrel.Listen(address, url.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            }
+
+            // JSON bodies are small; the upload endpoint raises its own limit.
+            kestrel.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
+        });
+
+        services.AddSingleton(sp =>
+        {
+            var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            var token = sp.GetRequiredService<IConfiguration>()["Grpc:SharedToken"];
+            return GrpcChannel.ForAddress(gateway.OrchestratorUrl, new GrpcChannelOptions
+            {
+                DefaultHeaders = InternalToken.Headers(token),
+                MaxSendMessageSize = (int)Math.Min(int.MaxValue, gateway.MaxUploadBytes + (1024 * 1024)),
+                MaxReceiveMessageSize = 16 * 1024 * 1024,
+            });
+        });
+        services.AddSingleton(sp => new CollectionsClient(sp.GetRequiredService<GrpcChannel>()));
+        services.AddSingleton(sp => new AnswersClient(sp.GetRequiredService<GrpcChannel>()));
+        services.AddSingleton(sp => new HealthClient(sp.GetRequiredService<GrpcChannel>()));
+        services.AddSingleton(sp => OpenKeys(sp.GetRequiredService<IOptions<GatewayOptions>>().Value, sp.GetRequiredService<ILogger<ApiKeyStore>>()));
+
+        services.AddProblemDetails();
+        // Binding failures (a malformed query value) throw, so the one error mapping answers them with problem+json.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                ApiKeyAuthentication.KeyOf(context) is { } key
+                    ? RateLimitPartition.GetTokenBucketLimiter(key.Id, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = options.RequestBurst,
+                        TokensPerPeriod = options.RequestsPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter(""));
+            limiter.AddPolicy(AskPolicy, context => RateLimitPartition.GetConcurrencyLimiter(
+                ApiKeyAuthentication.KeyOf(context)?.Id ?? "", _ => new ConcurrencyLimiterOptions { PermitLimit = options.MaxConcurrentAsksPerKey, QueueLimit = 0 }));
+            limiter.OnRejected = (rejected, _) =>
+            {
+                rejected.HttpContext.Response.Headers.RetryAfter = "1";
+                return new ValueTask(Problems.WriteAsync(rejected.HttpContext, Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests",
+                    "This API key is over its request rate or concurrent answers; retry after a second.", rejected.HttpContext)));
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>The request pipeline: request ids, one error mapping, API keys, then rate limits.</summary>
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<ProblemMiddleware>();
+        app.UseMiddleware<ApiKeyAuthentication>();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        return app;
+    }
+
+    private static ApiKeyStore OpenKeys(GatewayOptions options, ILogger logger)
+    {
+        var directory = Path.GetFullPath(options.DataDirectory);
+        var store = ApiKeyStore.Open(Path.Combine(directory, "keys.db"));
+        if (options.BootstrapApiKey is { } configured)
+        {
+            store.Import(configured, "bootstrap", [ApiKey.AllCollections], admin: true);
+        }
+        else if (store.IsEmpty)
+        {
+            var (_, secret) = store.Create("bootstrap", [ApiKey.AllCollections], admin: true);
+            var file = Path.Combine(directory, "bootstrap-api-key");
+            var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Created readable by this user only, before the secret is in it.
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var writer = new StreamWriter(file, System.Text.Encoding.UTF8, create))
+            {
+                writer.Write(secret + "\n");
+            }
+
+            GatewayLog.BootstrapKeyWritten(logger, file);
+        }
+
+        return store;
+    }
+}
