@@ -17,6 +17,9 @@ public sealed record ServiceProcessOptions(string HostDll, string HealthService)
 
     /// <summary>Bound on start-up: listening, then SERVING.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>For an HTTP host (the gateway): a path that answers 200 once ready, polled instead of grpc.health.v1.</summary>
+    public string? HttpReadyPath { get; init; }
 }
 
 /// <summary>
@@ -27,6 +30,7 @@ public sealed record ServiceProcessOptions(string HostDll, string HealthService)
 public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigKill = 9;
     private readonly Process _process;
     private readonly ServiceProcessOptions _options;
     private readonly Lock _gate = new();
@@ -79,7 +83,15 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         try
         {
             await service.WaitForListeningAsync(options.StartTimeout);
-            await service.WaitForStatusAsync(ServingStatus.Serving, options.StartTimeout);
+            if (options.HttpReadyPath is { } path)
+            {
+                await service.WaitForHttpReadyAsync(path, options.StartTimeout);
+            }
+            else
+            {
+                await service.WaitForStatusAsync(ServingStatus.Serving, options.StartTimeout);
+            }
+
             return service;
         }
         catch
@@ -178,6 +190,49 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"{Name} did not report {status} within {timeout} (last: {last?.ToString() ?? "no answer"}). Output:\n{Output}");
+    }
+
+    /// <summary>Polls GET <paramref name="path"/> until it answers 200.</summary>
+    public async Task WaitForHttpReadyAsync(string path, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        var last = "no answer";
+        while (clock.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} before {path} answered 200. Output:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(path);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{Name}: {path} did not answer 200 within {timeout} (last: {last}). Output:\n{Output}");
+    }
+
+    /// <summary>Sends SIGKILL: the process dies at once, with no shutdown (a crash, an OOM kill).</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, SigKill);
+        }
     }
 
     /// <summary>Waits until a line of output satisfies <paramref name="predicate"/>; returns it.</summary>
