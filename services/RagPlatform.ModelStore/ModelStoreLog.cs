@@ -11,8 +11,8 @@ internal static partial class ModelStoreLog
     public static partial void UpToDate(ILogger logger, string model, string directory);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
-        Message = "{What} failed (attempt {Attempt} of {Attempts}), retrying in {DelayMs} ms: {Reason}")]
-    public static partial void Retrying(ILogger logger, string what, int attempt, int attempts, long delayMs, string reason);
+        Message = "{What} failed ({Failures} of at most {MaxRetries} retries in a row), retrying in {DelayMs} ms: {Reason}")]
+    public static partial void Retrying(ILogger logger, string what, int failures, int maxRetries, long delayMs, string reason);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Resuming {File} at byte {Offset}")]
     public static partial void Resuming(ILogger logger, string file, long offset);

@@ -14,7 +14,10 @@ public sealed record ModelStoreOptions
     /// <summary>Largest file a pull or import accepts; the fp32 Qwen2.5-0.5B graph is ~2 GB.</summary>
     public long MaxFileSize { get; init; } = 4L * 1024 * 1024 * 1024;
 
-    /// <summary>Retries of one request or one file after a transient failure (connection lost, timeout, 429, 5xx).</summary>
+    /// <summary>
+    /// Retries after a transient failure (connection lost, stall, timeout, 429, 5xx), counted per request or file
+    /// and reset when a failed attempt still downloaded bytes.
+    /// </summary>
     public int MaxRetries { get; init; } = 5;
 
     /// <summary>First backoff; each retry doubles it (with jitter) up to <see cref="RetryMaxDelay"/>.</summary>

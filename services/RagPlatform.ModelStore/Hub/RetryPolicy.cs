@@ -8,32 +8,40 @@ internal sealed class TransientHubException(string message, TimeSpan? retryAfter
 {
     /// <summary>The hub's Retry-After, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The failed attempt still moved a download forward (its bytes are kept for the resume).</summary>
+    public bool Progressed { get; init; }
 }
 
 /// <summary>
 /// Bounded retries with exponential backoff and jitter. Only <see cref="TransientHubException"/> is retried; every
-/// other failure (404, a checksum mismatch, a full disk, cancellation) ends the operation at once.
+/// other failure (404, a checksum mismatch, a full disk, cancellation) ends the operation at once. The budget counts
+/// consecutive failures that made no progress: a 2 GB download on a link that drops every few hundred megabytes
+/// keeps resuming, while one that fails at the same byte gives up after <see cref="ModelStoreOptions.MaxRetries"/>.
 /// </summary>
 internal sealed class RetryPolicy(ModelStoreOptions options, TimeProvider time, ILogger logger)
 {
     public async Task<T> RunAsync<T>(string what, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var failures = 0;
+        while (true)
         {
             try
             {
                 return await action(cancellationToken).ConfigureAwait(false);
             }
-            catch (TransientHubException error) when (attempt <= options.MaxRetries)
-            {
-                var delay = Backoff(attempt, error.RetryAfter);
-                ModelStoreLog.Retrying(logger, what, attempt, options.MaxRetries + 1, (long)delay.TotalMilliseconds, error.Message);
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            }
             catch (TransientHubException error)
             {
-                throw new ModelStoreException(ModelStoreError.HubUnavailable,
-                    $"{what} failed after {attempt} attempt(s): {error.Message}", innerException: error);
+                failures = error.Progressed ? 1 : failures + 1;
+                if (failures > options.MaxRetries)
+                {
+                    throw new ModelStoreException(ModelStoreError.HubUnavailable,
+                        $"{what} failed {failures} time(s) in a row: {error.Message}", innerException: error);
+                }
+
+                var delay = Backoff(failures, error.RetryAfter);
+                ModelStoreLog.Retrying(logger, what, failures, options.MaxRetries, (long)delay.TotalMilliseconds, error.Message);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -130,10 +130,21 @@ internal sealed class FileDownloader(HubClient hub, RetryPolicy retry, ModelStor
         file.Seek(offset, SeekOrigin.Begin);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var start = offset;
         while (true)
         {
-            // A broken read throws TransientHubException; the bytes already written stay in the partial for the next attempt.
-            var read = await hub.ReadAsync(body, buffer, idle, what, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            int read;
+            try
+            {
+                read = await hub.ReadAsync(body, buffer, idle, what, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransientHubException error) when (offset > start)
+            {
+                // The bytes already written stay in the partial: the next attempt resumes after them.
+                throw new TransientHubException(error.Message, error.RetryAfter, error) { Progressed = true };
+            }
+
             if (read == 0)
             {
                 break;
@@ -158,7 +169,7 @@ internal sealed class FileDownloader(HubClient hub, RetryPolicy retry, ModelStor
 
         if (total is { } expectedTotal && offset < expectedTotal)
         {
-            throw new TransientHubException($"{what}: the connection closed after {offset} of {expectedTotal} bytes.");
+            throw new TransientHubException($"{what}: the connection closed after {offset} of {expectedTotal} bytes.") { Progressed = offset > start };
         }
 
         file.Flush(flushToDisk: true);

@@ -6,6 +6,9 @@ namespace RagPlatform.ModelStore.Install;
 /// </summary>
 internal sealed class InstallTarget : IDisposable
 {
+    /// <summary>Present while an install is changing the folder.</summary>
+    public const string PendingMarker = "rag-model.pending";
+
     private readonly DirectoryLock _lock;
     private readonly ModelManifest? _previous;
 
@@ -40,7 +43,16 @@ internal sealed class InstallTarget : IDisposable
     /// <summary>The manifest found on open, when it already describes <paramref name="model"/> completely.</summary>
     public ModelManifest? CurrentInstall(ModelSpec model) => _previous is { } manifest && manifest.Describes(model, Directory) ? manifest : null;
 
-    public void BeginChanges() => ModelManifest.Delete(Directory);
+    /// <summary>
+    /// Removes the manifest and leaves rag-model.pending until <see cref="CompleteAsync"/>: a run that fails after
+    /// replacing some files leaves a folder `rag models list` reports as incomplete, not as unknown.
+    /// </summary>
+    public Task BeginChangesAsync(ModelSpec model, CancellationToken cancellationToken)
+    {
+        ModelManifest.Delete(Directory);
+        return DurableFiles.WriteAllBytesAsync(System.IO.Path.Combine(Directory, PendingMarker),
+            System.Text.Encoding.UTF8.GetBytes($"{model.Repository}@{model.Revision}\n"), cancellationToken);
+    }
 
     /// <summary>The full path of a model file, its parent folder created.</summary>
     public string PathOf(ModelFile file)
@@ -111,6 +123,7 @@ internal sealed class InstallTarget : IDisposable
             Files = files,
         };
         await manifest.WriteAsync(Directory, cancellationToken).ConfigureAwait(false);
+        DurableFiles.DeleteQuietly(System.IO.Path.Combine(Directory, PendingMarker));
         return manifest;
     }
 

@@ -27,7 +27,7 @@ internal sealed class ModelImporter(ModelStoreOptions options, ILogger logger)
         var plan = Plan(model, source, sums, importOptions);
         ModelStoreLog.ImportStarted(logger, model.Name, source, target);
         using var install = InstallTarget.Open(target);
-        install.BeginChanges();
+        await install.BeginChangesAsync(model, cancellationToken).ConfigureAwait(false);
         var installed = new List<InstalledFile>();
         foreach (var (file, from, expected) in plan)
         {

@@ -66,7 +66,7 @@ public sealed class ModelInstaller : IDisposable
         ModelStoreLog.PullStarted(_logger, model.Name, model.Repository, model.Revision, target);
         var listing = await _hub.ListAsync(model.Repository, model.Revision, cancellationToken).ConfigureAwait(false);
         var plan = Plan(model, listing);
-        install.BeginChanges();
+        await install.BeginChangesAsync(model, cancellationToken).ConfigureAwait(false);
         var installed = new List<InstalledFile>();
         foreach (var (file, expected) in plan)
         {

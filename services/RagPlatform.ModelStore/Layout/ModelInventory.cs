@@ -3,7 +3,10 @@ using RagPlatform.ModelStore.Install;
 namespace RagPlatform.ModelStore;
 
 /// <summary>One model folder as `rag models list` shows it.</summary>
-/// <param name="Source">"hub" or "import" (from rag-model.json), "forged" (forge.json), "incomplete" (an interrupted pull), or "unknown".</param>
+/// <param name="Source">
+/// "hub" or "import" (from rag-model.json), "incomplete" (an install was interrupted: files may be mixed), "forged"
+/// (forge.json), or "unknown".
+/// </param>
 /// <param name="Role">From the manifest, else guessed from config.json; null when neither says.</param>
 /// <param name="Problems">Why the service would refuse the folder (empty when it would load).</param>
 public sealed record InstalledModel(
@@ -66,8 +69,9 @@ public static class ModelInventory
         var role = manifest?.Role ?? ModelLayout.GuessRole(full);
         var layout = role is { } known ? ModelLayout.Validate(full, known) : null;
         problems.AddRange(layout?.Problems ?? ["config.json does not say which service the model is for."]);
-        var partial = Directory.EnumerateFiles(full, "*" + DurableFiles.PartialSuffix, SearchOption.AllDirectories).Any();
-        var source = manifest?.Source ?? (forged ? "forged" : partial ? "incomplete" : "unknown");
+        var interrupted = File.Exists(Path.Combine(full, InstallTarget.PendingMarker))
+            || Directory.EnumerateFiles(full, "*" + DurableFiles.PartialSuffix, SearchOption.AllDirectories).Any();
+        var source = manifest?.Source ?? (interrupted ? "incomplete" : forged ? "forged" : "unknown");
         return new InstalledModel(Path.GetFileName(full), full, role, source, manifest?.Repository, manifest?.Revision,
             forged || layout?.Forged == true, problems);
     }

@@ -102,6 +102,13 @@ internal sealed partial class FakeModelHub : IAsyncDisposable
         _drops[path] = times;
     }
 
+    /// <summary>The next <paramref name="times"/> transfers of <paramref name="path"/> each deliver <paramref name="bytes"/> bytes from where they start, then the connection is cut.</summary>
+    public void CutEveryTransferAfter(string path, long bytes, int times)
+    {
+        _dropAfter[path] = -bytes;
+        _drops[path] = times;
+    }
+
     /// <summary>Serves <paramref name="path"/> with one byte flipped, while the listing and headers keep announcing the real checksums.</summary>
     public void Corrupt(string path) => _corrupt[path] = true;
 
@@ -289,7 +296,8 @@ internal sealed partial class FakeModelHub : IAsyncDisposable
         var drop = _drops.TryGetValue(path, out var remaining) && remaining > 0 && _drops.TryUpdate(path, remaining - 1, remaining);
         if (drop)
         {
-            end = (int)Math.Clamp(_dropAfter[path], start, content.Length);
+            var after = _dropAfter[path];
+            end = (int)Math.Clamp(after >= 0 ? after : start - after, start, content.Length);
         }
 
         for (var offset = (int)start; offset < end; offset += 64 * 1024)

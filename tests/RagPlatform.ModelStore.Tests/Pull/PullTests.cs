@@ -75,6 +75,40 @@ public sealed class PullTests
     }
 
     [Fact]
+    public async Task PullAsync_ConnectionDroppedMoreOftenThanTheRetryBudget_KeepsResumingWhileBytesArrive()
+    {
+        await using var hub = await FakeModelHub.StartAsync();
+        var files = TestRepos.Encoder();
+        hub.AddRepository(TestRepos.Repository, TestRepos.Revision, files);
+        hub.CutEveryTransferAfter(TestRepos.Onnx, 512 * 1024, times: 5);
+        using var target = new TempDirectory();
+        using var installer = new ModelInstaller(TestRepos.Options(hub) with { MaxRetries = 1 });
+
+        await installer.PullAsync(TestRepos.Spec(files, pin: false), target.Path).Bounded();
+
+        Assert.Equal(6, hub.Requests.Count(r => r.Origin == "cdn"));
+        Assert.Equal(files[TestRepos.Onnx].Sha256, TestRepos.Sha256Of(target.Combine(TestRepos.Onnx)));
+    }
+
+    [Fact]
+    public async Task PullAsync_ConnectionDroppedAtTheSameByteEveryTime_GivesUpAfterTheRetryBudget()
+    {
+        await using var hub = await FakeModelHub.StartAsync();
+        var files = TestRepos.Encoder();
+        hub.AddRepository(TestRepos.Repository, TestRepos.Revision, files);
+        hub.DropConnectionAfter(TestRepos.Onnx, 1_000_000, times: 100);
+        using var target = new TempDirectory();
+        using var installer = new ModelInstaller(TestRepos.Options(hub) with { MaxRetries = 2 });
+
+        var error = await Assert.ThrowsAsync<ModelStoreException>(() => installer.PullAsync(TestRepos.Spec(files, pin: false), target.Path).Bounded());
+
+        // The first transfer delivers a megabyte; the resumed ones deliver nothing: 1 + MaxRetries transfers.
+        Assert.Equal(ModelStoreError.HubUnavailable, error.Error);
+        Assert.Equal(3, hub.Requests.Count(r => r.Origin == "cdn"));
+        Assert.Equal("incomplete", ModelInventory.Describe(target.Path)!.Source);
+    }
+
+    [Fact]
     public async Task PullAsync_ServerIgnoresRangeAfterADrop_StartsTheFileOverAndStillVerifies()
     {
         await using var hub = await FakeModelHub.StartAsync();
@@ -109,6 +143,7 @@ public sealed class PullTests
         Assert.False(File.Exists(target.Combine(TestRepos.Onnx)));
         Assert.False(File.Exists(target.Combine(TestRepos.Onnx + ".partial")));
         Assert.Null(ModelManifest.TryRead(target.Path));
+        Assert.Equal("incomplete", ModelInventory.Describe(target.Path)!.Source);
     }
 
     [Fact]
