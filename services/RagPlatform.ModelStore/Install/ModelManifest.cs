@@ -72,7 +72,7 @@ public sealed record ModelManifest
     }
 
     /// <summary>Whether this manifest already describes <paramref name="model"/> in full, and the files it lists are present at their recorded sizes.</summary>
-    public bool Describes(ModelSpec model, string directory)
+    internal bool Describes(ModelSpec model, string directory)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!string.Equals(Repository, model.Repository, StringComparison.Ordinal) || !string.Equals(Revision, model.Revision, StringComparison.Ordinal))
