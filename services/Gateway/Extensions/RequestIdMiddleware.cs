@@ -20,7 +20,12 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<Re
         var given = context.Request.Headers[Header].ToString();
         var id = SafeId().IsMatch(given) ? given : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         context.TraceIdentifier = id;
-        context.Response.Headers[Header] = id;
+        // Set as the response starts, so an error handler that clears the response still sends it.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[Header] = id;
+            return Task.CompletedTask;
+        });
         using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = id }))
         {
             await next(context);

@@ -1,0 +1,63 @@
+using System.Net;
+using RagPlatform.Contracts.Clients;
+using RagPlatform.Grpc;
+
+namespace RagPlatform.Orchestrator.Tests.Platform;
+
+/// <summary>With Grpc:SharedToken set, the internal services refuse callers without it and the platform still works.</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class InternalTokenTests : IAsyncLifetime
+{
+    private const string Token = "internal-token-for-tests-0123456789";
+    private readonly string _data = Directory.CreateTempSubdirectory("rag-token-").FullName;
+    private RunningPlatform _platform = null!;
+
+    public async Task InitializeAsync() =>
+        _platform = await RunningPlatform.StartAsync(new PlatformOptions(_data) { SharedToken = Token });
+
+    public async Task DisposeAsync()
+    {
+        await _platform.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(PlatformService.Embedder)]
+    [InlineData(PlatformService.Orchestrator)]
+    public async Task CallWithoutTheToken_Unauthenticated_HealthStillAnswers(PlatformService service)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_platform.Port(service)}");
+        var deadline = new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => service == PlatformService.Embedder
+            ? new EmbedderClient(channel).InfoAsync(deadline)
+            : new CollectionsClient(channel).ListCollectionsAsync(deadline));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.NotEqual(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Unknown, await new HealthClient(channel).CheckAsync("", deadline));
+    }
+
+    [Fact]
+    public async Task WrongToken_Unauthenticated()
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_platform.Port(PlatformService.Generator)}",
+            new GrpcChannelOptions { DefaultHeaders = InternalToken.Headers("not-the-internal-token-at-all") });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => new GeneratorClient(channel).InfoAsync(new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10))));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task PlatformWithToken_UploadAndAskWork()
+    {
+        var gateway = new GatewayClient(_platform.CreateClient());
+        Assert.Equal(HttpStatusCode.Created, (await gateway.CreateCollectionAsync("secure")).StatusCode);
+        await gateway.UploadTextAsync("secure", "a.txt", "Copper conducts electricity well.");
+        Assert.Equal("indexed", (await gateway.WaitUntilSettledAsync("secure", TimeSpan.FromSeconds(60))).Single().GetProperty("state").GetString());
+
+        var answer = await gateway.AskAsync(new { collection = "secure", question = "What conducts electricity?", maxTokens = 4 });
+
+        Assert.NotEmpty(answer.GetProperty("citations").EnumerateArray());
+    }
+}

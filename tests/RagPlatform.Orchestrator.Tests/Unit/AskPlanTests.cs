@@ -1,0 +1,72 @@
+using RagPlatform.Contracts.V1;
+using RagPlatform.Grpc;
+using RagPlatform.Orchestrator.Answering;
+
+namespace RagPlatform.Orchestrator.Tests.Unit;
+
+[Trait("Category", "Unit")]
+public sealed class AskPlanTests
+{
+    private static readonly AnsweringOptions Options = new();
+
+    [Fact]
+    public void From_Defaults_FilledFromOptions()
+    {
+        var plan = AskPlan.From(new AskRequest { Collection = "docs", Question = "  What is RAG?  " }, Options, DateTime.MaxValue);
+
+        Assert.Equal("What is RAG?", plan.Question);
+        Assert.Equal(RetrievalMode.Hybrid, plan.Mode);
+        Assert.Equal(Options.DefaultTopK, plan.TopK);
+        Assert.Equal(Options.DefaultTopN, plan.TopN);
+        Assert.Equal(Options.DefaultMaxNewTokens, plan.MaxNewTokens);
+    }
+
+    [Fact]
+    public void From_TopNAboveTopK_CappedAtTopK()
+    {
+        var plan = AskPlan.From(new AskRequest { Collection = "docs", Question = "q", TopK = 3, TopN = 10 }, Options, DateTime.MaxValue);
+
+        Assert.Equal(3, plan.TopN);
+    }
+
+    [Theory]
+    [InlineData("", "q", "collection")]
+    [InlineData("Docs", "q", "collection")]
+    [InlineData("../etc", "q", "collection")]
+    [InlineData("docs", "   ", "question is empty")]
+    [InlineData("docs", null, "question has 2001 characters")]
+    public void From_BadCollectionOrQuestion_InvalidArgumentNamingTheField(string collection, string? question, string expected)
+    {
+        var request = new AskRequest { Collection = collection, Question = question ?? new string('x', 2001) };
+
+        var error = Assert.Throws<RpcException>(() => AskPlan.From(request, Options, DateTime.MaxValue));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(expected, error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(101, 0, 0, "top_k")]
+    [InlineData(-1, 0, 0, "top_k")]
+    [InlineData(0, 21, 0, "top_n")]
+    [InlineData(0, 0, -5, "max_new_tokens")]
+    public void From_OutOfRangeNumbers_InvalidArgumentNamingTheField(int topK, int topN, int maxNewTokens, string field)
+    {
+        var request = new AskRequest { Collection = "docs", Question = "q", TopK = topK, TopN = topN, MaxNewTokens = maxNewTokens };
+
+        var error = Assert.Throws<RpcException>(() => AskPlan.From(request, Options, DateTime.MaxValue));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith(field, error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_UnsafeDocumentFilter_Refused()
+    {
+        var request = new AskRequest { Collection = "docs", Question = "q", DocumentIds = { "ok.md", "../secret" } };
+
+        var error = Assert.Throws<RpcException>(() => AskPlan.From(request, Options, DateTime.MaxValue));
+
+        Assert.Contains("document_ids", error.Status.Detail, StringComparison.Ordinal);
+    }
+}
