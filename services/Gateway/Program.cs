@@ -15,3 +15,5 @@ app.MapDocumentsApi();
 app.MapAskApi();
 app.MapKeysApi();
 return await app.RunServiceAsync();
+
+public partial class Program;
