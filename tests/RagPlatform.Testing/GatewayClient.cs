@@ -21,18 +21,37 @@ public sealed class GatewayClient(HttpClient http)
     public async Task<HttpResponseMessage> CreateCollectionAsync(string name) =>
         await http.PostAsJsonAsync("/v1/collections", new { name });
 
-    public async Task<HttpResponseMessage> UploadAsync(string collection, string fileName, byte[] content, string? documentId = null)
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(content);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "file", fileName);
-        if (documentId is not null)
-        {
-            form.Add(new StringContent(documentId), "documentId");
-        }
+    public Task<HttpResponseMessage> UploadAsync(string collection, string fileName, byte[] content, string? documentId = null) =>
+        UploadManyAsync(collection, [(fileName, content)], documentId);
 
-        return await http.PostAsync($"/v1/collections/{collection}/documents", form);
+    /// <summary>Several files in one multipart request. A 429 is retried after its Retry-After, as a well-behaved client does.</summary>
+    public async Task<HttpResponseMessage> UploadManyAsync(string collection, IReadOnlyList<(string FileName, byte[] Content)> files, string? documentId = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var form = new MultipartFormDataContent();
+            foreach (var (fileName, content) in files)
+            {
+                var file = new ByteArrayContent(content);
+                file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                form.Add(file, "file", fileName);
+            }
+
+            if (documentId is not null)
+            {
+                form.Add(new StringContent(documentId), "documentId");
+            }
+
+            var response = await http.PostAsync($"/v1/collections/{collection}/documents", form);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt == 10)
+            {
+                return response;
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait);
+        }
     }
 
     public Task<HttpResponseMessage> UploadTextAsync(string collection, string fileName, string text, string? documentId = null) =>
