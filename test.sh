@@ -27,5 +27,9 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed)))
   skipped=$((skipped + $(get total) - $(get executed)))   # skipped tests are counted but not executed
 done
+# What suites asked to report (kills survived, chunks lost, inputs fuzzed): passing tests' output is otherwise hidden.
+for report in "$results"/reports/*.txt; do
+  [ -e "$report" ] && cat "$report"
+done
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -47,9 +47,10 @@ public static class DocumentsApi
                 MultipartHeadersLengthLimit = 16 * 1024,
             }, context.RequestAborted);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException || (ex is IOException && !context.RequestAborted.IsCancellationRequested))
         {
-            throw GatewayProblem.BadRequest($"The multipart body is malformed or over a limit: {ex.Message}");
+            // A truncated or garbled body ends the multipart reader with an IOException ("unexpected end of stream").
+            throw GatewayProblem.BadRequest($"The multipart body is malformed, truncated or over a limit: {ex.Message}");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -84,9 +84,14 @@ public static class GatewayExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ProblemMiddleware>();
+        // 404/405 and other bodiless refusals from routing get a problem+json body too.
+        app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseRateLimiter();
-        app.MapOpenApi();
+        app.MapOpenApi().AddEndpointFilter(async (context, next) =>
+            context.HttpContext.GetRouteValue("documentName") as string == "v1"
+                ? await next(context)
+                : Results.Problem(statusCode: 404, title: "Not found", detail: "The only OpenAPI document is /openapi/v1.json."));
         return app;
     }
 

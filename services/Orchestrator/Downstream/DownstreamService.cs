@@ -106,7 +106,8 @@ internal sealed class DownstreamService : IDisposable
         _ when callerToken.IsCancellationRequested => null,
         BrokenCircuitException => new RpcException(StatusCode.Unavailable,
             $"{Name} is failing: its circuit is open after repeated failures; calls resume within {_options.BreakDuration.TotalSeconds:0.#} s."),
-        TimeoutRejectedException => new RpcException(StatusCode.DeadlineExceeded,
+        // The call budget ran out: Polly's timeout, or its cancellation surfacing from the gRPC client as CANCELLED.
+        TimeoutRejectedException or RpcException { StatusCode: StatusCode.Cancelled } => new RpcException(StatusCode.DeadlineExceeded,
             $"{Name} did not answer within {_options.Timeout.TotalSeconds:0.#} s (Downstream:{Name}:Timeout)."),
         RpcException rpc when rpc.StatusCode == StatusCode.Unavailable && !rpc.Status.Detail.StartsWith(Name, StringComparison.Ordinal) =>
             new RpcException(StatusCode.Unavailable, $"{Name} is unavailable: {rpc.Status.Detail}"),

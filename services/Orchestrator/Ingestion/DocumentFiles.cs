@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 
 namespace RagPlatform.Orchestrator.Ingestion;
 
@@ -82,11 +81,6 @@ internal sealed partial class DocumentFiles(string root)
         Directory.CreateDirectory(Root);
         return new DriveInfo(Root).AvailableFreeSpace;
     }
-
-    /// <summary>True for the "no space left on device" (ENOSPC) and "quota exceeded" (EDQUOT) failures.</summary>
-    public static bool IsDiskFull(Exception exception) =>
-        exception is IOException { HResult: 28 or 122 } or SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ }
-        || (exception.InnerException is { } inner && IsDiskFull(inner));
 
     // Ids and names were validated by the caller ([A-Za-z0-9._-], not starting with a dot), so they are safe path segments.
     private string DocumentDirectory(string collection, string documentId) => Path.Combine(Root, collection, documentId);

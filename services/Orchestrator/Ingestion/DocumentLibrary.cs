@@ -147,7 +147,7 @@ internal sealed class DocumentLibrary(
 
         if (files.AvailableBytes() - content.Length < settings.MinFreeDiskBytes)
         {
-            throw DiskFull();
+            throw DiskFullError();
         }
 
         try
@@ -156,9 +156,9 @@ internal sealed class DocumentLibrary(
             status.Enqueue(request.Collection, documentId, path);
             files.DeleteOtherVersions(request.Collection, documentId, path);
         }
-        catch (Exception ex) when (DocumentFiles.IsDiskFull(ex))
+        catch (Exception ex) when (DiskFull.Is(ex))
         {
-            throw DiskFull();
+            throw DiskFullError();
         }
 
         _workAvailable.Release();
@@ -254,6 +254,6 @@ internal sealed class DocumentLibrary(
     private static RpcException DocumentNotFound(string collection, string documentId) =>
         new(StatusCode.NotFound, $"Document '{documentId}' does not exist in collection '{collection}'.");
 
-    public static RpcException DiskFull() => ErrorReasons.Exception(StatusCode.ResourceExhausted, ErrorReasons.DiskFull,
+    public static RpcException DiskFullError() => ErrorReasons.Exception(StatusCode.ResourceExhausted, ErrorReasons.DiskFull,
         "The orchestrator's disk is full: nothing was stored. Free space and retry.");
 }

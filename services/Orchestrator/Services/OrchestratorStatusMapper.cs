@@ -1,4 +1,5 @@
 using RagPlatform.Grpc;
+using RagPlatform.Ingestion.Pipeline;
 using RagPlatform.Orchestrator.Ingestion;
 using RagPlatform.Retrieval;
 
@@ -11,7 +12,7 @@ internal sealed class OrchestratorStatusMapper : IExceptionStatusMapper
     {
         CollectionNotFoundException e => new RpcException(StatusCode.NotFound, e.Message),
         CollectionAlreadyExistsException e => new RpcException(StatusCode.AlreadyExists, e.Message),
-        _ when DocumentFiles.IsDiskFull(exception) => DocumentLibrary.DiskFull(),
+        _ when DiskFull.Is(exception) => DocumentLibrary.DiskFullError(),
         ArgumentException e => new RpcException(StatusCode.InvalidArgument, e.Message),
         QdrantException or HttpRequestException => new RpcException(StatusCode.Unavailable, "The vector index (Qdrant) is unreachable or failing; retry later."),
         _ => null,

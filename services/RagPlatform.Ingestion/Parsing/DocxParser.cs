@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.IO.Packaging;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -14,8 +15,10 @@ internal sealed class DocxParser(ParsingOptions options) : IDocumentParser
     {
         try
         {
-            using var stream = new MemoryStream(content.ToArray(), writable: false);
-            using var document = WordprocessingDocument.Open(stream, false);
+            var bytes = content.ToArray();
+            RefuseBombs(bytes);
+            using var stream = new MemoryStream(bytes, writable: false);
+            using var document = WordprocessingDocument.Open(stream, false, new OpenSettings { MaxCharactersInPart = options.MaxUnpackedBytes });
             var body = document.MainDocumentPart?.Document?.Body ?? throw new DocumentRejectedException("The .docx has no document body.");
             var builder = new SectionedTextBuilder(options.MaxExtractedCharacters);
             foreach (var paragraph in body.Descendants<Paragraph>())
@@ -39,6 +42,22 @@ internal sealed class DocxParser(ParsingOptions options) : IDocumentParser
         catch (Exception e) when (e is OpenXmlPackageException or FileFormatException or InvalidDataException or System.Xml.XmlException)
         {
             throw new DocumentRejectedException("The file is not a readable .docx: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Sums what the archive says its parts unpack to, before anything is inflated.</summary>
+    private void RefuseBombs(byte[] bytes)
+    {
+        using var archive = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
+        var unpacked = 0L;
+        foreach (var entry in archive.Entries)
+        {
+            unpacked += entry.Length;
+            if (unpacked > options.MaxUnpackedBytes)
+            {
+                throw new DocumentRejectedException(
+                    $"The .docx unpacks to more than {options.MaxUnpackedBytes} bytes (a {bytes.Length}-byte file); it is refused as a decompression bomb.");
+            }
         }
     }
 

@@ -7,6 +7,13 @@ public sealed record ParsingOptions
 
     public int MaxExtractedCharacters { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Most bytes a zipped format (.docx) may unpack to, in all its parts together: a decompression bomb is refused
+    /// before it is inflated. Each XML part is also cut off while read at this many characters, in case the archive
+    /// lies about its sizes.
+    /// </summary>
+    public long MaxUnpackedBytes { get; init; } = 128L * 1024 * 1024;
+
     /// <summary>Wall-clock budget for one parse (the PDF child process is killed when it runs out).</summary>
     public TimeSpan ParseTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -24,6 +31,7 @@ public sealed record ParsingOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFileBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxExtractedCharacters, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnpackedBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ParseTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonDepth, 1);
         if (JsonTextFields.Count == 0)

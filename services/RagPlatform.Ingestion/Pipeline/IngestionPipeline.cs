@@ -133,9 +133,10 @@ public sealed partial class IngestionPipeline
             {
                 throw; // the caller stopped: the row stays Indexing and is queued again on the next open
             }
-            catch (DependencyUnavailableException e)
+            catch (Exception e) when (e is DependencyUnavailableException || DiskFull.Is(e))
             {
-                // Not the document's fault: it goes back to the queue, uncounted, and waits for the dependency.
+                // Not the document's fault (the embedder is down, the disk is full): back to the queue, uncounted, until
+                // the condition passes. If even that write fails, the pass stops and the row is requeued before the next.
                 _status.Requeue(collection, documentId, queued.SourcePath);
                 IngestionLog.Deferred(_logger, documentId, e.Message);
                 result = new DocumentResult(collection, documentId, IngestionOutcome.Deferred, 0, e.Message);

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+
+namespace RagPlatform.Fault.Tests.Faults;
+
+/// <summary>What one request of the steady load got back.</summary>
+public sealed record LoadOutcome(string Kind, HttpStatusCode? Status, bool Degraded, DateTime At);
+
+/// <summary>
+/// Steady traffic on the gateway while services die: one uploader (a new small document every 150 ms, each with a
+/// unique word) and two askers. Records every outcome and the uploads the gateway acknowledged (202), which are the
+/// documents that must never be lost.
+/// </summary>
+public sealed class SteadyLoad : IAsyncDisposable
+{
+    private readonly GatewayClient _gateway;
+    private readonly string _collection;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _workers = [];
+    private int _sequence;
+
+    public SteadyLoad(GatewayClient gateway, string collection)
+    {
+        _gateway = gateway;
+        _collection = collection;
+        _workers.Add(Task.Run(UploadLoopAsync));
+        _workers.Add(Task.Run(AskLoopAsync));
+        _workers.Add(Task.Run(AskLoopAsync));
+    }
+
+    /// <summary>Acknowledged uploads: document id → its unique word.</summary>
+    public ConcurrentDictionary<string, string> Acknowledged { get; } = new();
+
+    public ConcurrentQueue<LoadOutcome> Outcomes { get; } = new();
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_workers);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync();
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>The unique word of document <paramref name="n"/>: lexical search finds exactly that document by it.</summary>
+    public static string Word(int n) => $"zyx{n:D5}kw";
+
+    private async Task UploadLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var n = Interlocked.Increment(ref _sequence);
+            var id = $"load-{n:D5}.txt";
+            var text = $"Load document {n} mentions the marker {Word(n)} and nothing else of note.";
+            await RecordAsync("upload", async () =>
+            {
+                using var response = await _gateway.UploadTextAsync(_collection, id, text);
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    Acknowledged[id] = Word(n);
+                }
+
+                return (response.StatusCode, false);
+            });
+            await Pause(150);
+        }
+    }
+
+    private async Task AskLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            await RecordAsync("ask", async () =>
+            {
+                using var response = await _gateway.PostAskAsync(new { collection = _collection, question = "Which document mentions the marker?", maxTokens = 4, timeoutSeconds = 20 });
+                var degraded = false;
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                    degraded = answer.GetProperty("degraded").GetArrayLength() > 0;
+                }
+
+                return (response.StatusCode, degraded);
+            });
+            await Pause(100);
+        }
+    }
+
+    private async Task RecordAsync(string kind, Func<Task<(HttpStatusCode Status, bool Degraded)>> request)
+    {
+        try
+        {
+            var (status, degraded) = await request();
+            Outcomes.Enqueue(new LoadOutcome(kind, status, degraded, DateTime.UtcNow));
+        }
+        catch (HttpRequestException)
+        {
+            // The gateway itself is down: no HTTP status at all.
+            Outcomes.Enqueue(new LoadOutcome(kind, null, false, DateTime.UtcNow));
+        }
+        catch (TaskCanceledException) when (!_stop.IsCancellationRequested)
+        {
+            Outcomes.Enqueue(new LoadOutcome(kind, HttpStatusCode.RequestTimeout, false, DateTime.UtcNow));
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task Pause(int milliseconds)
+    {
+        try
+        {
+            await Task.Delay(milliseconds, _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
