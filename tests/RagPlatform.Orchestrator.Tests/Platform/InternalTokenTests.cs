@@ -59,5 +59,16 @@ public sealed class InternalTokenTests : IAsyncLifetime
         var answer = await gateway.AskAsync(new { collection = "secure", question = "What conducts electricity?", maxTokens = 4 });
 
         Assert.NotEmpty(answer.GetProperty("citations").EnumerateArray());
+        using var anonymous = _platform.CreateClient(apiKey: "rag_wrong_key_that_is_long_enough_000");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/v1/collections")).StatusCode);
+
+        // Nothing any service printed holds a secret: not the admin key, not a rejected key, not the internal token.
+        foreach (var service in Enum.GetValues<PlatformService>())
+        {
+            var output = _platform[service].Output;
+            Assert.DoesNotContain(_platform.ApiKey, output, StringComparison.Ordinal);
+            Assert.DoesNotContain("rag_wrong_key_that_is_long_enough_000", output, StringComparison.Ordinal);
+            Assert.DoesNotContain(Token, output, StringComparison.Ordinal);
+        }
     }
 }
