@@ -74,14 +74,14 @@ internal sealed class UpCommand(CliContext context)
         {
             await view.RunAsync(() => starter.StartAsync(options.Timeout, cancellationToken));
         }
-        catch (Exception ex) when (ex is CliException or OperationCanceledException)
+        catch
         {
+            // Whatever stopped the start (a failed service, Ctrl+C, a bug), leave nothing half-started behind.
             if (starter.FailedService is { } failed)
             {
                 PrintLogTail(home, failed);
             }
 
-            // Leave nothing half-started behind: a later `rag up` must find a clean slate.
             await PlatformStopper.StopAsync(starter.Launched, RollbackGrace, CancellationToken.None);
             PlatformState.ForgetAll(home);
             consoles.Info("Stopped the services this run had started.");

@@ -47,7 +47,12 @@ internal sealed class HealthProbe : IDisposable
                 new CallOptions(Deadline: DateTime.UtcNow + ProbeTimeout, CancellationToken: cancellationToken));
             return new HealthReport(status == HealthCheckResponse.Types.ServingStatus.Serving, StatusName(status));
         }
-        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (RpcException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: the transport reports it as CANCELLED; to rag it is cancellation like any other.
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (RpcException ex)
         {
             return new HealthReport(false, ex.StatusCode switch
             {

@@ -5,7 +5,7 @@ namespace RagPlatform.Cli.Platform;
 /// <summary>
 /// Signals and liveness for processes rag did not start in this run (the services outlive the `rag up` that made
 /// them), so System.Diagnostics.Process cannot wait on them: liveness is polled. A pid counts as ours only while its
-/// command line still names the service's host dll, so a recycled pid is never signalled.
+/// command line still names the service's host dll (or is mid-exec), so a recycled pid is never signalled.
 /// </summary>
 internal static partial class ProcessControl
 {
@@ -21,14 +21,22 @@ internal static partial class ProcessControl
             return false;
         }
 
-        var cmdline = $"/proc/{pid}/cmdline";
         if (Directory.Exists("/proc/self"))
         {
             try
             {
-                // A zombie or an exited process has an empty command line; a recycled pid runs something else.
-                var arguments = File.ReadAllText(cmdline).Split('\0');
-                return arguments.Any(a => a.EndsWith(Path.GetFileName(hostDll), StringComparison.Ordinal));
+                // "pid (comm) S ...": a zombie (Z) or dead (X) process has exited even though its pid still exists.
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var close = stat.LastIndexOf(')');
+                if (close < 0 || close + 2 >= stat.Length || stat[close + 2] is 'Z' or 'X' or 'x')
+                {
+                    return false;
+                }
+
+                // While a process is in execve (the launcher's shell becoming setsid, then dotnet) its arguments are
+                // briefly empty: that is the process starting, not a stranger. A recycled pid runs something else.
+                var arguments = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                return arguments.Length == 0 || arguments.Any(a => a.EndsWith(Path.GetFileName(hostDll), StringComparison.Ordinal));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -25,7 +25,7 @@ internal static class ServiceLauncher
         }
 
         await File.AppendAllTextAsync(launch.LogFile,
-            $"{Environment.NewLine}=== rag up: starting {launch.Service.Name} at {DateTimeOffset.Now:O} ==={Environment.NewLine}", cancellationToken);
+            $"{Environment.NewLine}{LogTail.StartMarker}{launch.Service.Name} at {DateTimeOffset.Now:O} ==={Environment.NewLine}", cancellationToken);
         var contentRoot = Path.GetDirectoryName(launch.HostDll)!;
         var start = new ProcessStartInfo("/bin/sh")
         {
