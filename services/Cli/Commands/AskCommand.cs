@@ -17,13 +17,13 @@ internal sealed record AskOptions(string Question, string Collection, string Mod
 /// </summary>
 internal sealed class AskCommand(CliContext context)
 {
-    internal static readonly string[] Modes = ["hybrid", "dense", "lexical"];
+    internal static IReadOnlyList<string> Modes { get; } = ["hybrid", "dense", "lexical"];
 
     /// <summary>Indented, and non-ASCII text kept readable (the answer is for a person or jq, not for an HTML page).</summary>
     private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Argument<string> _question = new("question") { Description = "The question to answer from the collection." };
     private readonly Option<string> _collection = CollectionOption.Create(required: true);
-    private readonly Option<string> _mode = new Option<string>("--mode") { Description = "Retrieval: hybrid (dense + BM25, default), dense or lexical.", DefaultValueFactory = _ => "hybrid" }.AcceptOnlyFromAmong(Modes);
+    private readonly Option<string> _mode = new Option<string>("--mode") { Description = "Retrieval: hybrid (dense + BM25, default), dense or lexical.", DefaultValueFactory = _ => "hybrid" }.AcceptOnlyFromAmong([.. Modes]);
     private readonly Option<int?> _topK = new Option<int?>("--top-k") { Description = "Candidates retrieved before reranking (1-100; default the server's, 20)." }.InRange(1, 100);
     private readonly Option<int?> _topN = new Option<int?>("--top-n") { Description = "Passages kept after reranking and given to the generator (1-20; default the server's, 5)." }.InRange(1, 20);
     private readonly Option<int?> _maxTokens = new Option<int?>("--max-tokens") { Description = "Upper bound on answer tokens (default the server's)." }.Positive();

@@ -29,7 +29,7 @@ internal sealed class EvalSquadCommand(CliContext context, ISquadSource source, 
     };
 
     private readonly Option<bool> _ingest = new("--ingest") { Description = "First ingest every paragraph as its own document (creates the collection)." };
-    private readonly Option<string> _mode = new Option<string>("--mode") { Description = "Retrieval mode: hybrid, dense or lexical.", DefaultValueFactory = _ => "hybrid" }.AcceptOnlyFromAmong(AskCommand.Modes);
+    private readonly Option<string> _mode = new Option<string>("--mode") { Description = "Retrieval mode: hybrid, dense or lexical.", DefaultValueFactory = _ => "hybrid" }.AcceptOnlyFromAmong([.. AskCommand.Modes]);
     private readonly Option<int> _maxTokens = new Option<int>("--max-tokens") { Description = "Answer tokens per question (SQuAD answers are short).", DefaultValueFactory = _ => 32 }.Positive();
     private readonly Option<bool> _json = new("--json") { Description = "Print the scores as JSON." };
     private readonly Option<int> _timeout = new Option<int>("--timeout") { Description = "Seconds per question; with --ingest, also the bound on indexing (x10).", DefaultValueFactory = _ => 120 }.Positive();

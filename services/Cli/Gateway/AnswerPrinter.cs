@@ -87,7 +87,7 @@ internal sealed partial class AnswerPrinter(CliConsoles consoles)
         WarnDegraded(consoles, done.Degraded);
         if (done.ForgedModels)
         {
-            Commands.ForgedModels.Warn(consoles);
+            ForgedModels.Warn(consoles);
         }
     }
 

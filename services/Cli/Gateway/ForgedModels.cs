@@ -1,6 +1,6 @@
 using RagPlatform.Cli.CommandLine;
 
-namespace RagPlatform.Cli.Commands;
+namespace RagPlatform.Cli.Gateway;
 
 /// <summary>The one wording of "these models are forged", shared by up, ask and eval so users learn one message.</summary>
 internal static class ForgedModels
