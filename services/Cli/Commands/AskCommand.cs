@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Text.Json;
+using RagPlatform.Cli.CommandLine;
+using RagPlatform.Cli.Gateway;
+
+namespace RagPlatform.Cli.Commands;
+
+internal sealed record AskOptions(string Question, string Collection, string Mode, int? TopK, int? TopN, int? MaxTokens, bool Json, TimeSpan Timeout)
+{
+    public AskRequest ToRequest() => new(Collection, Question, Mode, TopK, TopN, MaxTokens, Timeout.TotalSeconds);
+}
+
+/// <summary>
+/// `rag ask "question" --collection NAME`: streams the answer from the gateway's server-sent events as it is
+/// generated, then lists the citations, timings and degraded stages. With --json, prints the gateway's JSON answer
+/// instead (nothing else on stdout).
+/// </summary>
+internal sealed class AskCommand(CliContext context)
+{
+    internal static IReadOnlyList<string> Modes { get; } = ["hybrid", "dense", "lexical"];
+
+    /// <summary>Indented, and non-ASCII text kept readable (the answer is for a person or jq, not for an HTML page).</summary>
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly Argument<string> _question = new("question") { Description = "The question to answer from the collection." };
+    private readonly Option<string> _collection = CollectionOption.Create(required: true);
+    private readonly Option<string> _mode = new Option<string>("--mode") { Description = "Retrieval: hybrid (dense + BM25, default), dense or lexical.", DefaultValueFactory = _ => "hybrid" }.AcceptOnlyFromAmong([.. Modes]);
+    private readonly Option<int?> _topK = new Option<int?>("--top-k") { Description = "Candidates retrieved before reranking (1-100; default the server's, 20)." }.InRange(1, 100);
+    private readonly Option<int?> _topN = new Option<int?>("--top-n") { Description = "Passages kept after reranking and given to the generator (1-20; default the server's, 5)." }.InRange(1, 20);
+    private readonly Option<int?> _maxTokens = new Option<int?>("--max-tokens") { Description = "Upper bound on answer tokens (default the server's)." }.Positive();
+    private readonly Option<bool> _json = new("--json") { Description = "Print the gateway's JSON answer instead of streaming text." };
+    private readonly Option<int> _timeout = new Option<int>("--timeout") { Description = "Seconds the whole answer may take.", DefaultValueFactory = _ => 120 }.Positive();
+
+    public Command Build()
+    {
+        var command = new Command("ask", "Ask a question; the answer streams in, then its citations are listed.")
+        {
+            _question, _collection, _mode, _topK, _topN, _maxTokens, _json, _timeout,
+        };
+        command.SetAction((result, cancellationToken) => RunAsync(Bind(result), context.Globals.Resolve(result, context.Environment), cancellationToken));
+        return command;
+    }
+
+    internal AskOptions Bind(ParseResult result) => new(result.GetValue(_question)!, result.GetValue(_collection)!, result.GetValue(_mode)!,
+        result.GetValue(_topK), result.GetValue(_topN), result.GetValue(_maxTokens), result.GetValue(_json), TimeSpan.FromSeconds(result.GetValue(_timeout)));
+
+    internal async Task<int> RunAsync(AskOptions options, GatewayTarget target, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(options.Question))
+        {
+            throw CliException.Usage("The question is empty.");
+        }
+
+        // The HTTP wait is a little longer than the answer's own budget, so the gateway's timeout (a clear 504) wins.
+        var timeout = options.Timeout + TimeSpan.FromSeconds(5);
+        using var gateway = new GatewayClient(target, timeout, context.HttpHandler());
+        return options.Json
+            ? await PrintJsonAsync(gateway, options, timeout, cancellationToken)
+            : await StreamAsync(gateway, options, timeout, cancellationToken);
+    }
+
+    private async Task<int> PrintJsonAsync(GatewayClient gateway, AskOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var json = await gateway.AskJsonAsync(options.ToRequest(), timeout, cancellationToken);
+        using (var document = JsonDocument.Parse(json))
+        {
+            context.Consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(document.RootElement, IndentedJson));
+        }
+
+        var answer = GatewayClient.Deserialize<AnswerResource>(json, "Asking");
+        AnswerPrinter.WarnDegraded(context.Consoles, answer.Degraded);
+        if (answer.ForgedModels)
+        {
+            ForgedModels.Warn(context.Consoles);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private async Task<int> StreamAsync(GatewayClient gateway, AskOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var printer = new AnswerPrinter(context.Consoles);
+        IReadOnlyList<CitationResource> citations = [];
+        await foreach (var item in gateway.AskStreamAsync(options.ToRequest(), timeout, cancellationToken))
+        {
+            switch (item.Name)
+            {
+                case "token":
+                    printer.Token(GatewayClient.Deserialize<TokenEvent>(item.Data, "Reading a token event").Text);
+                    break;
+                case "citations":
+                    citations = GatewayClient.Deserialize<List<CitationResource>>(item.Data, "Reading the citations");
+                    break;
+                case "done":
+                    printer.Finish(citations, GatewayClient.Deserialize<AnswerDone>(item.Data, "Reading the end of the answer"));
+                    return ExitCodes.Success;
+                case "error":
+                    printer.EndAnswer();
+                    var problem = GatewayClient.Deserialize<ProblemResource>(item.Data, "Reading an error event");
+                    throw CliException.Failed($"The answer failed part-way: {GatewayClient.Describe(problem, problem.Status ?? 500)}",
+                        problem.RequestId is { } id ? $"The gateway's request id is {id}." : null);
+                default:
+                    // An event this rag does not know (a newer gateway): skip it rather than fail.
+                    break;
+            }
+        }
+
+        printer.EndAnswer();
+        throw CliException.Failed("The answer stream ended before the answer was complete (no `done` event).");
+    }
+}

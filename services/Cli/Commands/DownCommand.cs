@@ -1,0 +1,61 @@
+using System.CommandLine;
+using RagPlatform.Cli.CommandLine;
+using RagPlatform.Cli.Platform;
+using Spectre.Console;
+
+namespace RagPlatform.Cli.Commands;
+
+internal sealed record DownOptions(TimeSpan Grace);
+
+/// <summary>`rag down`: SIGTERM every service `rag up` started, SIGKILL what is still running after the grace period.</summary>
+internal sealed class DownCommand(CliContext context)
+{
+    private readonly Option<int> _timeout = new Option<int>("--timeout") { Description = "Seconds each service gets to shut down after SIGTERM before SIGKILL.", DefaultValueFactory = _ => 30 }.Positive();
+
+    public Command Build()
+    {
+        var command = new Command("down", "Stop the services `rag up` started (SIGTERM, then SIGKILL after --timeout).") { _timeout };
+        command.SetAction((result, cancellationToken) => RunAsync(Bind(result), cancellationToken));
+        return command;
+    }
+
+    internal DownOptions Bind(ParseResult result) => new(TimeSpan.FromSeconds(result.GetValue(_timeout)));
+
+    internal async Task<int> RunAsync(DownOptions options, CancellationToken cancellationToken)
+    {
+        var home = RagHome.Require(context.Environment);
+        var running = PlatformState.Read(home).Where(s => s.Alive).Select(s => (s.Service, s.Pid!.Value)).ToList();
+        if (running.Count == 0)
+        {
+            PlatformState.ForgetAll(home);
+            context.Consoles.Info("RagPlatform is not running.");
+            return ExitCodes.Success;
+        }
+
+        context.Consoles.Info($"Stopping {string.Join(", ", running.Select(r => r.Service.Name))} ...");
+        var outcomes = await PlatformStopper.StopAsync(running, options.Grace, cancellationToken);
+        foreach (var (service, pid) in running)
+        {
+            var outcome = outcomes[service.Name];
+            context.Consoles.Out.MarkupLine(outcome switch
+            {
+                StopOutcome.Terminated => $"  {service.Name,-12} [green]stopped[/] [grey](pid {pid})[/]",
+                StopOutcome.Killed => $"  {service.Name,-12} [yellow]killed[/] [grey](pid {pid}; it ignored SIGTERM for {options.Grace.TotalSeconds:0} s)[/]",
+                _ => $"  {service.Name,-12} [red]still running[/] [grey](pid {pid}, even after SIGKILL)[/]",
+            });
+            if (outcome != StopOutcome.StillRunning)
+            {
+                PlatformState.Forget(home, service);
+            }
+        }
+
+        if (outcomes.Values.Any(o => o == StopOutcome.StillRunning))
+        {
+            throw CliException.Failed("Some services are still running.", "Check them with `rag status`; their pids are in " + home.PidDirectory + ".");
+        }
+
+        PlatformState.ForgetAll(home);
+        context.Consoles.Out.MarkupLine("[green]RagPlatform stopped.[/] " + Markup.Escape($"(logs kept in {home.LogDirectory})"));
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,76 @@
+using RagPlatform.Cli.CommandLine;
+
+namespace RagPlatform.Cli.Platform;
+
+/// <summary>
+/// Finds each service's built host: &lt;services&gt;/&lt;Project&gt;/RagPlatform.&lt;Project&gt;.dll with --services, else the
+/// repository's build outputs services/&lt;Project&gt;/bin/&lt;configuration&gt;/net10.0/ (rag's own configuration first, then
+/// Release), so a Debug-built rag runs Debug-built services and a release checkout runs Release ones.
+/// </summary>
+internal static class ServiceHosts
+{
+    private const string TargetFramework = "net10.0";
+
+    /// <returns>The host dll of every service.</returns>
+    /// <exception cref="CliException">A host is not built (with the command that builds it).</exception>
+    public static IReadOnlyDictionary<string, string> Locate(CliEnvironment environment, string? servicesDirectory)
+    {
+        var found = new Dictionary<string, string>();
+        var missing = new List<string>();
+        var repo = environment.RepositoryRoot();
+        foreach (var service in PlatformService.All)
+        {
+            var candidates = Candidates(environment, repo, servicesDirectory, service).ToList();
+            if (candidates.FirstOrDefault(File.Exists) is { } dll)
+            {
+                found[service.Name] = dll;
+            }
+            else
+            {
+                missing.Add(candidates.FirstOrDefault() ?? service.AssemblyName + ".dll");
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw CliException.Unavailable(
+                $"The service hosts are not built: {string.Join(", ", missing)} not found.",
+                servicesDirectory is null
+                    ? $"Build them with `dotnet build {(repo is null ? "RagPlatform.sln" : Path.Combine(repo, "RagPlatform.sln"))} -c Release`, or pass --services DIR."
+                    : "--services must hold one folder per service (Embedder/, Reranker/, Generator/, Orchestrator/, Gateway/) with its built host.");
+        }
+
+        return found;
+    }
+
+    /// <summary>The dotnet executable that runs the hosts: the one running rag when rag runs as `dotnet rag.dll`.</summary>
+    public static string DotnetExecutable(CliEnvironment environment)
+    {
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+
+        return environment.Get("DOTNET_HOST_PATH") ?? "dotnet";
+    }
+
+    private static IEnumerable<string> Candidates(CliEnvironment environment, string? repo, string? servicesDirectory, PlatformService service)
+    {
+        var dll = service.AssemblyName + ".dll";
+        if (servicesDirectory is not null)
+        {
+            yield return Path.Combine(environment.FullPath(servicesDirectory), service.Project, dll);
+            yield break;
+        }
+
+        if (repo is null)
+        {
+            yield break;
+        }
+
+        foreach (var configuration in new[] { environment.OwnBuildConfiguration(), "Release" }.OfType<string>().Distinct())
+        {
+            yield return Path.Combine(repo, "services", service.Project, "bin", configuration, TargetFramework, dll);
+        }
+    }
+}
