@@ -17,5 +17,5 @@ var root = CliApp.CreateRoot(context,
     CliApp.Group("models", "List, forge and pull the models the services load.",
         new ModelsListCommand(context).Build(),
         new ModelsForgeCommand(context).Build(),
-        new ModelsPullCommand(context, new NotWiredModelPuller()).Build())); // seam: RagPlatform.ModelStore
+        new ModelsPullCommand(context, new StoreModelPuller()).Build())); // seam: RagPlatform.ModelStore
 return await CliApp.RunAsync(context, root, args);

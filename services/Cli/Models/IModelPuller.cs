@@ -1,5 +1,3 @@
-using RagPlatform.Cli.CommandLine;
-
 namespace RagPlatform.Cli.Models;
 
 /// <summary>What `rag models pull` was asked for.</summary>
@@ -14,21 +12,8 @@ internal sealed record ModelPullProgress(string Model, string File, long BytesDo
 /// <summary>One model installed: its folder and whether its files were verified (sha256).</summary>
 internal sealed record PulledModel(string Model, string Directory, bool Verified);
 
-/// <summary>
-/// The seam `rag models pull` calls. services/RagPlatform.ModelStore (branch model-store) implements pinned-revision
-/// hub downloads, sha256 checks, resume and --from installs; wiring it is an adapter over its API passed in Program.cs
-/// instead of <see cref="NotWiredModelPuller"/>.
-/// </summary>
+/// <summary>What `rag models pull` calls; <see cref="StoreModelPuller"/> implements it over RagPlatform.ModelStore.</summary>
 internal interface IModelPuller
 {
     Task<IReadOnlyList<PulledModel>> PullAsync(ModelPullRequest request, IProgress<ModelPullProgress> progress, CancellationToken cancellationToken);
-}
-
-/// <summary>Stands in until the model store is merged: says so plainly rather than pretending to download.</summary>
-internal sealed class NotWiredModelPuller : IModelPuller
-{
-    public Task<IReadOnlyList<PulledModel>> PullAsync(ModelPullRequest request, IProgress<ModelPullProgress> progress, CancellationToken cancellationToken) =>
-        throw new CliException(ExitCodes.Failed,
-            "`rag models pull` is not wired yet: the model store (pinned, sha256-verified, resumable downloads) has not been merged into this build.",
-            "Until then, put real weights in a directory (minilm-embedder/, minilm-reranker/, qwen2.5/ in the Optimum layout) and run `rag up --models DIR`.");
 }

@@ -1,5 +1,6 @@
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Tests.Infrastructure;
+using RagPlatform.Testing;
 
 namespace RagPlatform.Cli.Tests.CommandLine;
 
@@ -201,15 +202,31 @@ public sealed class ArgumentParsingTests
     }
 
     [Fact]
-    public async Task RunAsync_ModelsPull_FailsPlainlyUntilWired()
+    public async Task RunAsync_ModelsPullUnknownModel_UsageErrorListingTheCatalog()
     {
         using var temp = new TemporaryDirectory();
         var cli = new TestCli(currentDirectory: temp.Path);
 
-        var code = await cli.RunAsync("models", "pull", "--models-dir", temp.Path);
+        var code = await cli.RunAsync("models", "pull", "no-such-model", "--models-dir", temp.Path);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("minilm-embedder", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ModelsPullFromForgedCopy_RefusedByThePinnedChecksums()
+    {
+        // The forged test models have the real layout but not the real bytes: an offline import must refuse them.
+        await TestAssets.EnsureTinyModelsAsync();
+        using var temp = new TemporaryDirectory();
+        var cli = new TestCli(currentDirectory: temp.Path);
+
+        var code = await cli.RunAsync("models", "pull", "minilm-embedder", "--from", TestAssets.TinyModels, "--models-dir", temp.Path);
 
         Assert.Equal(ExitCodes.Failed, code);
-        Assert.Contains("not wired yet", cli.Error, StringComparison.Ordinal);
+        Assert.Contains("minilm-embedder", cli.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", cli.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(temp.Path, "minilm-embedder", "rag-model.json")));
     }
 }

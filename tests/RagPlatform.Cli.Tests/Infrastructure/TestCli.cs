@@ -27,7 +27,7 @@ internal sealed class TestCli
         Ask = new AskCommand(Context);
         EvalSquad = new EvalSquadCommand(Context, new SquadFile(), new SquadMetrics());
         ModelsForge = new ModelsForgeCommand(Context);
-        ModelsPull = new ModelsPullCommand(Context, new NotWiredModelPuller());
+        ModelsPull = new ModelsPullCommand(Context, new StoreModelPuller());
         Root = CliApp.CreateRoot(Context,
             Up.Build(), new DownCommand(Context).Build(), new StatusCommand(Context).Build(), Ingest.Build(), Ask.Build(),
             CliApp.Group("eval", "", EvalSquad.Build()),
