@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs RagPlatform on this machine with the embedded defaults and shows it working: installs what it needs,
 # builds, starts all five services as their own processes (`rag up`), ingests a demo corpus (this repository's
-# docs/ and README), asks one question and prints the streamed answer with its citations, then leaves the
+# documentation: docs/ and every README), asks one question and prints the streamed answer with its citations, then leaves the
 # platform running and prints the web UI's URL and the API key.
 #
 # Models: RAG_MODELS_DIR holds minilm-embedder/, minilm-reranker/ and qwen2.5/ (real weights: `rag models pull`).
@@ -26,11 +26,12 @@ dotnet build RagPlatform.sln -c Release -nologo -clp:ErrorsOnly
 
 rag up --models "$models"
 echo
-echo "== Ingesting the demo corpus (docs/ and README.md) into the collection 'docs' =="
-rag ingest docs README.md --collection docs --create
+echo "== Ingesting the demo corpus (the project's own documentation) into the collection 'docs' =="
+mapfile -t readmes < <(find services deploy -name README.md -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+rag ingest docs README.md "${readmes[@]}" --collection docs --create
 echo
 echo "== Asking a question =="
-rag ask "How do I run the tests, and what does each suite check?" --collection docs
+rag ask "How do I run the tests, and what does each suite check?" --collection docs --max-tokens 96
 echo
 echo "RagPlatform is running."
 echo "  web UI:   http://127.0.0.1:8080/"
