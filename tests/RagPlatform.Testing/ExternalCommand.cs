@@ -5,6 +5,8 @@ namespace RagPlatform.Testing;
 /// <summary>What a finished command printed and returned.</summary>
 public sealed record CommandResult(string Command, int ExitCode, string StandardOutput, string StandardError)
 {
+    public string Output => StandardOutput + StandardError;
+
     public CommandResult EnsureSuccess() => ExitCode == 0
         ? this
         : throw new InvalidOperationException($"{Command} exited with {ExitCode}:\n{StandardOutput}{StandardError}");
@@ -13,7 +15,8 @@ public sealed record CommandResult(string Command, int ExitCode, string Standard
 /// <summary>Runs a real program to completion with a deadline (killed when it passes).</summary>
 public static class ExternalCommand
 {
-    public static async Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    public static async Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -25,6 +28,11 @@ public static class ExternalCommand
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         var command = $"{fileName} {string.Join(' ', start.ArgumentList)}";

@@ -1,13 +1,7 @@
-using System.Diagnostics;
 using System.ComponentModel;
+using RagPlatform.Testing;
 
 namespace RagPlatform.Deployment.Tests.Infrastructure;
-
-/// <summary>What a finished tool printed and returned.</summary>
-public sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public string Output => StandardOutput + StandardError;
-}
 
 /// <summary>
 /// Runs docker and kubectl with a deadline and extra environment variables, and says once per run whether each is
@@ -28,42 +22,9 @@ public static class Tools
     /// <summary>Why manifests cannot be rendered with kubectl here, or null when it can.</summary>
     public static string? KubectlSkipReason => KubectlUnavailable.Value;
 
-    public static async Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout,
-        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Testing.TestPaths.RepoRoot,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish within {timeout}.");
-        }
-
-        return new ToolResult(process.ExitCode, await stdout, await stderr);
-    }
+    public static Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        ExternalCommand.RunAsync(fileName, arguments, workingDirectory ?? TestPaths.RepoRoot, timeout, environment);
 
     private static string? Unavailable(string tool, (string[] Arguments, string Reason)[] checks)
     {

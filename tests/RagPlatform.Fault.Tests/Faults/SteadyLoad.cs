@@ -9,7 +9,7 @@ public sealed record LoadOutcome(string Kind, HttpStatusCode? Status, bool Degra
 
 /// <summary>
 /// Steady traffic on the gateway while services die: one uploader (a new small document every 150 ms, each with a
-/// unique word) and two askers. Records every outcome and the uploads the gateway acknowledged (202), which are the
+/// unique word) and two askers (a question every ~0.3 s each). Records every outcome and the uploads the gateway acknowledged (202), which are the
 /// documents that must never be lost.
 /// </summary>
 public sealed class SteadyLoad : IAsyncDisposable
@@ -80,7 +80,7 @@ public sealed class SteadyLoad : IAsyncDisposable
         {
             await RecordAsync("ask", async () =>
             {
-                using var response = await _gateway.PostAskAsync(new { collection = _collection, question = "Which document mentions the marker?", maxTokens = 4, timeoutSeconds = 20 });
+                using var response = await _gateway.PostAskAsync(new { collection = _collection, question = "Which document mentions the marker?", maxTokens = 2, timeoutSeconds = 20 });
                 var degraded = false;
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
@@ -90,7 +90,8 @@ public sealed class SteadyLoad : IAsyncDisposable
 
                 return (response.StatusCode, degraded);
             });
-            await Pause(100);
+            // Steady, not saturating: one generator sequence at a time is the default, and a probe must not queue behind a wall.
+            await Pause(300);
         }
     }
 
