@@ -20,12 +20,11 @@ internal sealed class AnswerGenerator(ModelServices services)
     {
         var started = Stopwatch.GetTimestamp();
         var request = new GenerateRequest { Chat = prompt.Chat, MaxNewTokens = plan.MaxNewTokens, Sampling = plan.Sampling };
-        using var call = services.GeneratorClient.Generate(request, services.Generator.Options(plan.Deadline, cancellationToken));
-        await using var chunks = call.ResponseStream.GetAsyncEnumerator(cancellationToken);
 
-        // The first chunk proves the generator accepted the call: that much goes through the circuit breaker.
-        var first = await services.Generator.CallOnceAsync(async _ => await chunks.MoveNextAsync() ? chunks.Current : null, plan.Deadline, cancellationToken);
-        for (var chunk = first; chunk is not null; chunk = await chunks.MoveNextAsync() ? chunks.Current : null)
+        // Starting the call and reading its first chunk proves the generator accepted it: that much goes through the
+        // circuit breaker, so an open circuit sends nothing at all.
+        await using var stream = await services.Generator.CallOnceAsync(o => OpenAsync(request, o), plan.Deadline, cancellationToken);
+        for (var chunk = stream.First; chunk is not null; chunk = await stream.NextAsync())
         {
             if (markers.Push(chunk.Text) is { Length: > 0 } text)
             {
@@ -46,5 +45,36 @@ internal sealed class AnswerGenerator(ModelServices services)
         }
 
         trace.GenerateMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private async Task<GenerationStream> OpenAsync(GenerateRequest request, CallOptions options)
+    {
+        var call = services.GeneratorClient.Generate(request, options);
+        var chunks = call.ResponseStream.GetAsyncEnumerator(options.CancellationToken);
+        try
+        {
+            return new GenerationStream(call, chunks, await chunks.MoveNextAsync() ? chunks.Current : null);
+        }
+        catch
+        {
+            await chunks.DisposeAsync();
+            call.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A generation under way: its first chunk already read, the rest to follow.</summary>
+    private sealed class GenerationStream(ServerStreamingCall<GenerateChunk> call, IAsyncEnumerator<GenerateChunk> chunks, GenerateChunk? first)
+        : IAsyncDisposable
+    {
+        public GenerateChunk? First { get; } = first;
+
+        public async ValueTask<GenerateChunk?> NextAsync() => await chunks.MoveNextAsync() ? chunks.Current : null;
+
+        public async ValueTask DisposeAsync()
+        {
+            await chunks.DisposeAsync();
+            call.Dispose();
+        }
     }
 }
