@@ -1,0 +1,15 @@
+using RagPlatform.Bench.Ingestion;
+
+// bench/ingestion.sh drives these; each prints one JSON line on stdout, progress on stderr.
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+return args switch
+{
+    ["ingest", .. var rest] => await IngestionBench.RunAsync(BenchArguments.Parse(rest), cancellation.Token),
+    ["embed-sample", .. var rest] => IngestionBench.EmbedSample(BenchArguments.Parse(rest)),
+    _ => BenchArguments.Usage(),
+};
