@@ -10,6 +10,8 @@ using RagPlatform.Ingestion.Status;
 using RagPlatform.Onnx;
 using RagPlatform.Retrieval;
 
+using RagPlatform.Bench;
+
 namespace RagPlatform.Bench.Ingestion;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using RagPlatform.Bench;
 using RagPlatform.Bench.Ingestion;
 
 // bench/ingestion.sh drives these; each prints one JSON line on stdout, progress on stderr.
@@ -11,5 +12,16 @@ return args switch
 {
     ["ingest", .. var rest] => await IngestionBench.RunAsync(BenchArguments.Parse(rest), cancellation.Token),
     ["embed-sample", .. var rest] => IngestionBench.EmbedSample(BenchArguments.Parse(rest)),
-    _ => BenchArguments.Usage(),
+    _ => Usage(),
 };
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: Ingestion ingest --docs DIR --model DIR --work DIR --threads T [--concurrency C] [--max-docs N]
+                                [--sample-chunks N] --sample-out FILE
+               Ingestion embed-sample --model DIR --inputs FILE --threads T
+        """);
+    return 2;
+}
+

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using RagPlatform.Retrieval;
 using RagPlatform.Retrieval.Vectors;
 
+using RagPlatform.Bench;
+
 namespace RagPlatform.Bench.RetrievalIndex;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using RagPlatform.Bench;
+
 namespace RagPlatform.Bench.RetrievalIndex;
 
 /// <summary>

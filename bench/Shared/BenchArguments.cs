@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace RagPlatform.Bench.RetrievalIndex;
+namespace RagPlatform.Bench;
 
-/// <summary>--name value pairs, with typed getters that name the missing option.</summary>
+/// <summary>
+/// --name value pairs, with typed getters that name the missing option, and the JSON-line and memory helpers the
+/// benchmark programs share. Linked into each bench project (see their .csproj).
+/// </summary>
 internal sealed class BenchArguments(Dictionary<string, string> values)
 {
     public static BenchArguments Parse(IEnumerable<string> args)
@@ -17,20 +20,6 @@ internal sealed class BenchArguments(Dictionary<string, string> values)
         }
 
         return new BenchArguments(values);
-    }
-
-    public static int Usage()
-    {
-        Console.Error.WriteLine("""
-            usage: RetrievalIndex <command> [--option value ...]
-              generate --out DIR --count N --queries Q [--dimensions 384] [--latent 48] [--clusters 1024] [--spread 1.0]
-                       [--noise 0.03] [--seed S]
-              truth    --data DIR --count N --k 10 --out FILE
-              exact    --data DIR --count N --truth FILE [--passes P] [--max-queries Q]
-              hnsw     --data DIR --count N --truth FILE --m M --ef-construction EC --ef-search "16 32 ..." [--passes P]
-                       [--sync DIR --search-after "peer.built ..."]
-            """);
-        return 2;
     }
 
     public string? Optional(string name) => values.GetValueOrDefault(name);
