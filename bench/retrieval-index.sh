@@ -76,8 +76,16 @@ for n in $sizes; do
     node "$node_dir/hnsw.mjs" "${common[@]}" --sync "$sync" --search-after "csharp-hnsw.searched" >"$sync/node.jsonl" &
     node_pid=$!
     status=0
-    for _ in 1 2; do # when one engine fails the other would wait for it: stop both
-      wait -n "$cs_pid" "$node_pid" || { status=1; kill "$cs_pid" "$node_pid" 2>/dev/null || true; }
+    pending=("$cs_pid" "$node_pid")
+    while [ ${#pending[@]} -gt 0 ]; do
+      finished=""
+      if ! wait -n -p finished "${pending[@]}"; then
+        status=1 # the other engine would wait for this one forever: stop it
+        kill "${pending[@]}" 2>/dev/null || true
+      fi
+      still=()
+      for pid in "${pending[@]}"; do [ "$pid" = "$finished" ] || still+=("$pid"); done
+      pending=("${still[@]}")
     done
     cat "$sync/csharp.jsonl" "$sync/node.jsonl" | tee -a "$results"
     rm -rf "$sync"
