@@ -107,17 +107,7 @@ internal sealed partial class CollectionState
             return _graph.Search(unitQuery, limit, Math.Max(_options.Hnsw.EfSearch, limit), _live, filter);
         }
 
-        var accepted = filter ?? _live;
-        var top = new TopK(limit);
-        for (var slot = 0; slot < _vectors.Count; slot++)
-        {
-            if (accepted.Contains(slot))
-            {
-                top.Offer(_vectors.Similarity(unitQuery, slot), slot);
-            }
-        }
-
-        return top.ToDescending();
+        return ExactSearch.Top(_vectors, unitQuery, limit, filter ?? _live);
     }
 
     private List<(int Slot, float Score)> Lexical(List<string> queryTerms, int limit, SlotSet? filter) =>

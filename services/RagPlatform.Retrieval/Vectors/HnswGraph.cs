@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.Intrinsics.X86;
 
 namespace RagPlatform.Retrieval.Vectors;
 
@@ -162,6 +163,18 @@ internal sealed partial class HnswGraph
         _upperLinks[node] = level == 0 ? null : new int[level * (_m + 1)];
     }
 
+    /// <summary>A queued candidate's base-layer links will be read when it is expanded: start loading them now.</summary>
+    private unsafe void PrefetchBaseLinks(int node, int level)
+    {
+        if (level == 0 && Sse.IsSupported)
+        {
+            fixed (int* links = &_baseLinks[node * (_m0 + 1)])
+            {
+                Sse.Prefetch0(links);
+            }
+        }
+    }
+
     private Span<int> LinksOf(int node, int level) => level == 0
         ? _baseLinks.AsSpan(node * (_m0 + 1), _m0 + 1)
         : _upperLinks[node]!.AsSpan((level - 1) * (_m + 1), _m + 1);
@@ -195,7 +208,7 @@ internal sealed partial class HnswGraph
     private List<(int Node, float Distance)> SearchLayer(ReadOnlySpan<float> query, int entry, float entryDistance, int ef, int level,
         Acceptance? accept, SearchScratch scratch)
     {
-        var visited = scratch.Begin(NodeCount);
+        var visited = scratch.Begin(NodeCount, _m0);
         var candidates = scratch.Candidates; // nearest first
         var results = scratch.Results;       // farthest first (priority = -distance)
         var lowerBound = float.PositiveInfinity;
@@ -216,18 +229,28 @@ internal sealed partial class HnswGraph
 
             candidates.Dequeue();
             var links = LinksOf(candidate, level);
+            // Unvisited neighbours first, each vector's load started at once, then the distances: the loads overlap
+            // instead of each waiting for the previous one (vectors far outgrow the cache, so memory latency dominates).
+            var fresh = scratch.Fresh;
+            var freshCount = 0;
             for (var i = 1; i <= links[0]; i++)
             {
                 var neighbour = links[i];
-                if (!visited.Visit(neighbour))
+                if (visited.Visit(neighbour))
                 {
-                    continue;
+                    fresh[freshCount++] = neighbour;
+                    _vectors.Prefetch(neighbour);
                 }
+            }
 
+            for (var i = 0; i < freshCount; i++)
+            {
+                var neighbour = fresh[i];
                 var distance = Distance(query, neighbour);
                 if (results.Count < ef || distance < lowerBound)
                 {
                     candidates.Enqueue(neighbour, distance);
+                    PrefetchBaseLinks(neighbour, level);
                     if (accept is null || accept.Value.Accepts(neighbour))
                     {
                         results.Enqueue(neighbour, -distance);
@@ -325,46 +348,4 @@ internal sealed partial class HnswGraph
     }
 
     private SearchScratch RentScratch() => _scratch.TryTake(out var scratch) ? scratch : new SearchScratch();
-
-    /// <summary>Per-search buffers, pooled so a search allocates (almost) nothing.</summary>
-    private sealed class SearchScratch
-    {
-        private int[] _marks = new int[1024];
-        private int _generation;
-
-        public PriorityQueue<int, float> Candidates { get; } = new();
-
-        public PriorityQueue<int, float> Results { get; } = new();
-
-        public SearchScratch Begin(int nodes)
-        {
-            if (_marks.Length < nodes)
-            {
-                _marks = new int[Math.Max(nodes, _marks.Length * 2)];
-                _generation = 0;
-            }
-
-            if (++_generation == int.MaxValue)
-            {
-                Array.Clear(_marks);
-                _generation = 1;
-            }
-
-            Candidates.Clear();
-            Results.Clear();
-            return this;
-        }
-
-        /// <summary>Marks the node visited; false when it already was.</summary>
-        public bool Visit(int node)
-        {
-            if (_marks[node] == _generation)
-            {
-                return false;
-            }
-
-            _marks[node] = _generation;
-            return true;
-        }
-    }
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Ingestion benchmark (docs/BENCHMARKS.md, "Ingestion"): the Python 3.11 documentation (Debian's python3.11-doc, HTML)
+# through the real IngestionPipeline (HTML parser, token chunker on the embedder's tokenizer, the real-size forged
+# all-MiniLM-L6-v2 on ONNX Runtime, EmbeddedIndex on disk with fsync): documents/s, chunks/s, MB/s, and where the
+# time goes. Beside it, on a sample of the same chunks: the C# embedder alone and a raw onnxruntime-node session,
+# interleaved ROUNDS times.
+#
+#   bench/ingestion.sh     # env: MAX_DOCS (0 = all 530 pages), THREADS (nproc), CONCURRENCY (2, the pipeline
+#                          #      default), SAMPLE_CHUNKS (1024), ROUNDS (2), EMBEDDER_DIR (the forged real MiniLM)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source scripts/env.sh
+
+docs=/usr/share/doc/python3.11/html
+max_docs="${MAX_DOCS:-0}"
+threads="${THREADS:-$(nproc)}"
+concurrency="${CONCURRENCY:-2}"
+sample_chunks="${SAMPLE_CHUNKS:-1024}"
+rounds="${ROUNDS:-2}"
+embedder="${EMBEDDER_DIR:-$root/.models/forged/real/minilm-embedder}"
+out="$root/artifacts/bench/ingestion"
+node_dir="$root/bench/node/model-runtime"
+log() { echo "ingestion.sh: $*" >&2; }
+
+if [ ! -d "$docs" ]; then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  log "installing python3.11-doc (the corpus)"
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3.11-doc >/dev/null
+fi
+bash scripts/setup/onnxruntime.sh
+[ -n "${EMBEDDER_DIR:-}" ] || bash scripts/forge-models.sh --size real --models minilm-embedder
+stamp="$node_dir/node_modules/.ragplatform-lock.sha256"
+want="$(sha256sum "$node_dir/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  # onnxruntime-node's install step would fetch CUDA binaries; the CPU build it ships is all we use.
+  (cd "$node_dir" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want" >"$stamp"
+fi
+dotnet build bench/Ingestion -c Release -nologo -clp:ErrorsOnly >/dev/null
+bench=(dotnet "$root/bench/Ingestion/bin/Release/net10.0/RagPlatform.Bench.Ingestion.dll")
+
+mkdir -p "$out"
+results="$out/results.jsonl"
+machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "{\"machine\":\"$machine\",\"loadStart\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >"$results"
+log "machine: $machine; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+log "ingesting $docs (MAX_DOCS=$max_docs) into $out/work"
+"${bench[@]}" ingest --docs "$docs" --model "$embedder" --work "$out/work" --threads "$threads" --concurrency "$concurrency" \
+  --max-docs "$max_docs" --sample-chunks "$sample_chunks" --sample-out "$out/sample.json" | tee -a "$results"
+for round in $(seq "$rounds"); do
+  log "embedder alone on the sample, round $round"
+  "${bench[@]}" embed-sample --model "$embedder" --inputs "$out/sample.json" --threads "$threads" | tee -a "$results"
+  node "$node_dir/embed-chunks-ort.mjs" --model "$embedder/onnx/model.onnx" --inputs "$out/sample.json" --threads "$threads" | tee -a "$results"
+done
+
+echo "{\"loadEnd\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >>"$results"
+log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+node bench/node/summaries/ingestion.mjs "$results" | tee "$out/summary.md"
