@@ -1,8 +1,7 @@
 namespace RagPlatform.Cli.Evaluation;
 
-// The seams `rag eval squad` is written against. The CLI carries small implementations (SquadFile, SquadMetrics) until
-// services/RagPlatform.Evaluation (branch bench-retrieval) is merged; then an adapter over its SquadDataset,
-// RetrievalEvaluation.RankOf and AnswerMetrics replaces them in Program.cs and these two files can go.
+// The seams `rag eval squad` is written against, implemented over RagPlatform.Evaluation (EvaluationLibrary.cs):
+// the command stays testable with scripted data, and the scoring is the one the benchmarks use.
 
 /// <summary>One SQuAD context paragraph, ingested as its own document.</summary>
 /// <param name="Article">Index of the article in the file.</param>

@@ -29,7 +29,7 @@ public sealed class RagCliEndToEndTests
         corpus.File("docs/keys.md", "# API keys\n\nThe gateway stores API keys hashed and limits each key's request rate.\n");
         corpus.File("docs/ranking.txt", "Hybrid retrieval fuses dense and BM25 rankings with reciprocal rank fusion before the reranker orders passages.\n");
         var broken = corpus.File("broken.pdf", "this is not a PDF");
-        var squad = corpus.File("squad.json", SquadFileTests.TwoArticles);
+        var squad = corpus.File("squad.json", SquadDatasetSourceTests.TwoArticles);
         var port = FreePort();
         var pids = new Dictionary<string, int>();
         try

@@ -25,7 +25,7 @@ internal sealed class TestCli
         Up = new UpCommand(Context);
         Ingest = new IngestCommand(Context);
         Ask = new AskCommand(Context);
-        EvalSquad = new EvalSquadCommand(Context, new SquadFile(), new SquadMetrics());
+        EvalSquad = new EvalSquadCommand(Context, new SquadDatasetSource(), new SquadScoring());
         ModelsForge = new ModelsForgeCommand(Context);
         ModelsPull = new ModelsPullCommand(Context, new StoreModelPuller());
         Root = CliApp.CreateRoot(Context,

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using RagPlatform.Evaluation.Squad;
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Evaluation;
 using RagPlatform.Cli.Tests.Infrastructure;
@@ -6,7 +6,7 @@ using RagPlatform.Cli.Tests.Infrastructure;
 namespace RagPlatform.Cli.Tests.Evaluation;
 
 [Trait("Category", "Unit")]
-public sealed class SquadFileTests
+public sealed class SquadDatasetSourceTests
 {
     internal const string TwoArticles = """
         {"version":"v2.0","data":[
@@ -22,11 +22,11 @@ public sealed class SquadFileTests
         """;
 
     [Fact]
-    public void Read_KeepsAnswerableQuestions_WithTheirParagraphsDocumentIds()
+    public async Task Read_KeepsAnswerableQuestions_WithTheirParagraphsDocumentIds()
     {
-        using var document = JsonDocument.Parse(TwoArticles);
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(TwoArticles));
 
-        var set = SquadFile.Read(document.RootElement);
+        var set = SquadDatasetSource.Convert(await SquadDataset.ReadAsync(stream));
 
         Assert.Equal(["squad-000-000", "squad-000-001", "squad-001-000"], set.Paragraphs.Select(p => p.DocumentId));
         Assert.Equal(["q1", "q3", "q4"], set.Questions.Select(q => q.Id));
@@ -41,7 +41,7 @@ public sealed class SquadFileTests
         using var temp = new TemporaryDirectory();
         var path = temp.File("other.json", """{"rows":[1,2,3]}""");
 
-        var failure = await Assert.ThrowsAsync<CliException>(() => new SquadFile().LoadAsync(path, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<CliException>(() => new SquadDatasetSource().LoadAsync(path, CancellationToken.None));
 
         Assert.Equal(ExitCodes.Usage, failure.ExitCode);
         Assert.Contains("not a SQuAD file", failure.Message, StringComparison.Ordinal);
