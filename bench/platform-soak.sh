@@ -7,7 +7,8 @@
 # max(RSS_GROWTH_PERCENT %, 16 MiB)) or FAIL and exits non-zero on FAIL.
 #
 #   bench/platform-soak.sh     # env: RATE (0.5), DURATION (600), READ_RATE (1), UPLOAD_EVERY (10), MODELS (tiny),
-#                              #      MAX_TOKENS (32), SAMPLE_EVERY (60), RSS_GROWTH_PERCENT (10), THREADS, PARAGRAPHS
+#                              #      MAX_TOKENS (32), SAMPLE_EVERY (60), RSS_GROWTH_PERCENT (10), THREADS, PARAGRAPHS,
+#                              #      SET ("Service:Section__Key=value;..." extra service settings)
 # Results: artifacts/bench/platform/soak-$MODELS.{md,json}.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,4 +25,4 @@ dotnet build bench/Platform -c Release -nologo -clp:ErrorsOnly >/dev/null
 dotnet bench/Platform/bin/Release/net10.0/RagPlatform.Bench.Platform.dll soak --models "$models" \
   --rate "${RATE:-0.5}" --seconds "${DURATION:-600}" --read-rate "${READ_RATE:-1}" --upload-every "${UPLOAD_EVERY:-10}" \
   --max-tokens "${MAX_TOKENS:-32}" --sample-every "${SAMPLE_EVERY:-60}" --rss-growth-percent "${RSS_GROWTH_PERCENT:-10}" \
-  --threads "${THREADS:-}" --paragraphs "${PARAGRAPHS:-0}" --warmup "${WARMUP:-5}"
+  --threads "${THREADS:-}" --set "${SET:-}" --paragraphs "${PARAGRAPHS:-0}" --warmup "${WARMUP:-5}"

@@ -29,7 +29,8 @@ internal static class AskBenchmark
         var keys = await bench.CreateUserKeysAsync(maxUsers, cancellationToken);
         var clients = keys.Select(k => bench.Platform.CreateClient(k, TimeSpan.FromMinutes(5))).ToList();
         using var generatorChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{bench.Platform.Port(PlatformService.Generator)}");
-        var peer = new GeneratorPeer(generatorChannel, settings.MaxTokens);
+        // The ask's budget: timeoutSeconds when given, else the gateway's default Gateway:AskTimeout of 60 s.
+        var peer = new GeneratorPeer(generatorChannel, settings.MaxTokens, TimeSpan.FromSeconds(settings.TimeoutSeconds ?? 60));
         long nextQuestion = 0;
         Task<AskSample> Ask(int user, long turn, CancellationToken ct)
         {
@@ -43,19 +44,35 @@ internal static class AskBenchmark
             Log($"warm-up: {settings.Warmup.TotalSeconds} s of asks and bare generations");
             var warm = await ClosedLoop.RunAsync(1, settings.Warmup, null, Ask, cancellationToken);
             var warmPrompts = Prompts(warm.Samples);
+            if (warmPrompts.Count == 0)
+            {
+                throw new InvalidOperationException("No warm-up ask was answered; see the services' warnings.");
+            }
+
             await ClosedLoop.RunAsync(1, settings.Warmup / 2, null, (_, turn, ct) => peer.GenerateAsync(warmPrompts[(int)(turn % warmPrompts.Count)], ct), cancellationToken);
 
             var levels = new List<AskLevel>();
+            var slice = settings.Duration / settings.Rounds;
+            int? sliceRequests = settings.Requests is { } total ? (total + settings.Rounds - 1) / settings.Rounds : null;
             foreach (var users in settings.Users)
             {
                 var before = Stats.LoadAverage();
-                var asks = await ClosedLoop.RunAsync(users, settings.Duration, settings.Requests, Ask, cancellationToken);
-                Log($"{users} users: {asks.Samples.Count} asks in {asks.Elapsed.TotalSeconds:F1} s, {asks.Samples.Count(s => s.Error is not null)} errors");
-                var prompts = Prompts(asks.Samples.Concat(warm.Samples));
-                var generations = await ClosedLoop.RunAsync(users, settings.Duration, settings.Requests,
-                    (user, turn, ct) => peer.GenerateAsync(prompts[(int)((turn * users + user) % prompts.Count)], ct), cancellationToken);
-                Log($"{users} callers: {generations.Samples.Count} bare generations in {generations.Elapsed.TotalSeconds:F1} s");
-                levels.Add(new AskLevel(users, before, Stats.LoadAverage(), asks, generations));
+                var (askRounds, generateRounds) = (new List<LoopResult<AskSample>>(), new List<LoopResult<GenerateSample>>());
+                var prompts = warmPrompts;
+                // Interleaved rounds, so load from elsewhere on the shared machine falls on both paths alike.
+                for (var round = 0; round < settings.Rounds; round++)
+                {
+                    var asks = await ClosedLoop.RunAsync(users, slice, sliceRequests, Ask, cancellationToken);
+                    askRounds.Add(asks);
+                    prompts = [.. Prompts(asks.Samples).Concat(prompts).Take(200)];
+                    generateRounds.Add(await ClosedLoop.RunAsync(users, slice, sliceRequests,
+                        (user, turn, ct) => peer.GenerateAsync(prompts[(int)((turn * users + user) % prompts.Count)], ct), cancellationToken));
+                }
+
+                var level = new AskLevel(users, before, Stats.LoadAverage(), LoopResult<AskSample>.Merge(askRounds), LoopResult<GenerateSample>.Merge(generateRounds));
+                Log($"{users} users: {level.Ask.Samples.Count} asks ({level.Ask.Samples.Count(s => s.Error is not null)} errors), " +
+                    $"{level.Generate.Samples.Count} bare generations ({level.Generate.Samples.Count(s => s.Error is not null)} errors) in {settings.Rounds} rounds");
+                levels.Add(level);
             }
 
             var loadAtEnd = Stats.LoadAverage();
@@ -90,11 +107,8 @@ internal static class AskBenchmark
     };
 
     /// <summary>The prompts the answered asks were given, rebuilt for the bare generator.</summary>
-    private static List<Chat> Prompts(IEnumerable<AskSample> asks)
-    {
-        var prompts = asks.Where(a => a is { Error: null, NoAnswer: false, Passages.Count: > 0 }).Select(GeneratorPeer.PromptOf).ToList();
-        return prompts.Count > 0 ? prompts : throw new InvalidOperationException("No ask produced an answer to take a prompt from.");
-    }
+    private static List<Chat> Prompts(IEnumerable<AskSample> asks) =>
+        [.. asks.Where(a => a is { Error: null, NoAnswer: false, Passages.Count: > 0 }).Select(GeneratorPeer.PromptOf)];
 
     private static string Bound(BenchSettings settings) =>
         settings.Requests is { } requests ? $"{requests} requests" : $"{settings.Duration.TotalSeconds} s";

@@ -10,8 +10,9 @@ internal sealed record PathSummary(
     int Users,
     int Requests,
     IReadOnlyDictionary<string, int> Errors,
-    double ElapsedSeconds,
+    double WindowSeconds,
     double PerSecond,
+    IReadOnlyList<double> PerSecondByRound,
     double LatencyP50,
     double LatencyP95,
     double LatencyMean,
@@ -38,15 +39,17 @@ internal static class AskReport
         var modelIds = string.Join(", ", models.GetProperty("services").EnumerateArray()
             .Select(s => $"{s.GetProperty("role").GetString()}: {s.GetProperty("modelId").GetString()}"));
         Line(text, $"Models: {settings.Models} ({modelIds}). Corpus: {corpus.Paragraphs.Count} SQuAD dev paragraphs indexed in {ingest.TotalSeconds:F1} s.");
-        Line(text, $"Each level: {(settings.Requests is { } r ? $"{r} requests" : $"{settings.Duration.TotalSeconds:0} s")} of closed-loop users, mode {settings.Mode}, " +
+        Line(text, $"Each level: {(settings.Requests is { } r ? $"{r} requests" : $"{settings.Duration.TotalSeconds:0} s")} of closed-loop users per path, " +
+            $"in {settings.Rounds} interleaved rounds (ask, bare generate, ask, ...), mode {settings.Mode}, " +
             $"maxTokens {settings.MaxTokens}, intra-op threads {settings.Threads?.ToString(CultureInfo.InvariantCulture) ?? "shipped default"}. " +
-            $"Load average {loadAtStart} at the start, {loadAtEnd} at the end; {Environment.ProcessorCount} cores.");
+            $"Load average {loadAtStart} at the start, {loadAtEnd} at the end; {Environment.ProcessorCount} cores." +
+            (settings.Set.Count > 0 ? $" Settings: {string.Join("; ", settings.Set.Select(s => $"{s.Service} {s.Key}={s.Value}"))}." : ""));
         Line(text, "");
-        Line(text, "| users | path | requests (errors) | requests/s | latency p50 / p95 ms | first token p50 / p95 ms | prompt / completion tokens | load before → after |");
+        Line(text, "| users | path | requests (errors) | requests/s (by round) | latency p50 / p95 ms | first token p50 / p95 ms | prompt / completion tokens | load before → after |");
         Line(text, "|---|---|---|---|---|---|---|---|");
         foreach (var s in Summaries(levels))
         {
-            Line(text, $"| {s.Users} | {s.Path} | {s.Requests} ({ErrorText(s.Errors)}) | {s.PerSecond:F2} | {s.LatencyP50:F0} / {s.LatencyP95:F0} | " +
+            Line(text, $"| {s.Users} | {s.Path} | {s.Requests} ({ErrorText(s.Errors)}) | {s.PerSecond:F2} ({string.Join(", ", s.PerSecondByRound.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}) | {s.LatencyP50:F0} / {s.LatencyP95:F0} | " +
                 $"{s.FirstTokenP50:F0} / {s.FirstTokenP95:F0} | {s.PromptTokens:F0} / {s.CompletionTokens:F1} | {s.LoadBefore} → {s.LoadAfter} |");
         }
 
@@ -90,7 +93,7 @@ internal static class AskReport
         var mean = timed.Count == 0 ? null : new ServerTimings(timed.Average(t => t.RetrieveMs), timed.Average(t => t.RerankMs),
             timed.Average(t => t.GenerateMs), timed.Average(t => t.FirstTokenMs), timed.Average(t => t.TotalMs));
         return new PathSummary("/v1/ask", level.Users, level.Ask.Samples.Count, Errors(level.Ask.Samples.Select(s => s.Error)),
-            level.Ask.Elapsed.TotalSeconds, level.Ask.PerSecond(s => s.Error is null),
+            level.Ask.Rounds.Sum(r => r.Window.TotalSeconds), level.Ask.PerSecond(s => s.Error is null), level.Ask.PerSecondByRound(s => s.Error is null),
             Stats.Percentile(ok.Select(s => s.LatencyMs), 50), Stats.Percentile(ok.Select(s => s.LatencyMs), 95), Stats.Mean(ok.Select(s => s.LatencyMs)),
             Stats.Percentile(ok.Where(s => s.FirstTokenMs is not null).Select(s => s.FirstTokenMs!.Value), 50),
             Stats.Percentile(ok.Where(s => s.FirstTokenMs is not null).Select(s => s.FirstTokenMs!.Value), 95),
@@ -102,7 +105,7 @@ internal static class AskReport
     {
         var ok = level.Generate.Samples.Where(s => s.Error is null).ToList();
         return new PathSummary("bare Generate (gRPC)", level.Users, level.Generate.Samples.Count, Errors(level.Generate.Samples.Select(s => s.Error)),
-            level.Generate.Elapsed.TotalSeconds, level.Generate.PerSecond(s => s.Error is null),
+            level.Generate.Rounds.Sum(r => r.Window.TotalSeconds), level.Generate.PerSecond(s => s.Error is null), level.Generate.PerSecondByRound(s => s.Error is null),
             Stats.Percentile(ok.Select(s => s.LatencyMs), 50), Stats.Percentile(ok.Select(s => s.LatencyMs), 95), Stats.Mean(ok.Select(s => s.LatencyMs)),
             Stats.Percentile(ok.Where(s => s.FirstTokenMs is not null).Select(s => s.FirstTokenMs!.Value), 50),
             Stats.Percentile(ok.Where(s => s.FirstTokenMs is not null).Select(s => s.FirstTokenMs!.Value), 95),

@@ -43,6 +43,11 @@ internal sealed class BenchPlatform : IAsyncDisposable
                 values.TryAdd($"{service}__IntraOpThreads", settings.Threads?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
+            foreach (var (_, key, value) in settings.Set.Where(s => s.Service == service))
+            {
+                values[key] = value;
+            }
+
             perService[service] = values;
         }
 

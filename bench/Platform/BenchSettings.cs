@@ -1,4 +1,5 @@
 using System.Globalization;
+using RagPlatform.Testing;
 
 namespace RagPlatform.Bench.Platform;
 
@@ -18,7 +19,10 @@ internal sealed record BenchSettings
     public IReadOnlyList<int> Users { get; init; } = [1, 4, 16];
 
     /// <summary>Length of each measurement (ask) or of the whole soak.</summary>
-    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Each level's duration (or request count) is split into this many rounds, ask and bare generate interleaved.</summary>
+    public int Rounds { get; init; } = 3;
 
     /// <summary>When set, a measurement ends after this many requests instead (ask only).</summary>
     public int? Requests { get; init; }
@@ -64,6 +68,12 @@ internal sealed record BenchSettings
 
     public long RssGrowthFloorBytes { get; init; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Extra service settings for experiments, from <c>--set "Service:Section__Key=value;..."</c> (e.g.
+    /// <c>Orchestrator:Downstream__Reranker__AttemptTimeout=00:00:30</c>); applied after the benchmark's own.
+    /// </summary>
+    public IReadOnlyList<(PlatformService Service, string Key, string Value)> Set { get; init; } = [];
+
     /// <summary>Where results go (JSON and Markdown).</summary>
     public string OutputDirectory { get; init; } = "artifacts/bench/platform";
 
@@ -83,6 +93,7 @@ internal sealed record BenchSettings
                 "--models" => settings with { Models = value },
                 "--users" => settings with { Users = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Int)] },
                 "--seconds" => settings with { Duration = TimeSpan.FromSeconds(Double(value)) },
+                "--rounds" => settings with { Rounds = Int(value) },
                 "--requests" => settings with { Requests = value.Length == 0 ? null : Int(value) },
                 "--warmup" => settings with { Warmup = TimeSpan.FromSeconds(Double(value)) },
                 "--max-tokens" => settings with { MaxTokens = Int(value) },
@@ -97,13 +108,23 @@ internal sealed record BenchSettings
                 "--sample-every" => settings with { SampleEvery = TimeSpan.FromSeconds(Double(value)) },
                 "--rss-growth-percent" => settings with { RssGrowthPercent = Double(value) },
                 "--out" => settings with { OutputDirectory = value },
+                "--set" => settings with { Set = [.. value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Setting)] },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}."),
             };
         }
 
-        return settings.Users.Count == 0 || settings.Users.Any(u => u < 1) || settings.MaxTokens < 1 || settings.Rate <= 0
-            ? throw new ArgumentException("users, max-tokens and rate must be positive.")
+        return settings.Users.Count == 0 || settings.Users.Any(u => u < 1) || settings.MaxTokens < 1 || settings.Rate <= 0 || settings.Rounds < 1
+            ? throw new ArgumentException("users, max-tokens, rate and rounds must be positive.")
             : settings;
+    }
+
+    private static (PlatformService, string, string) Setting(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        return colon > 0 && equals > colon + 1 && Enum.TryParse<PlatformService>(text[..colon], out var service)
+            ? (service, text[(colon + 1)..equals], text[(equals + 1)..])
+            : throw new ArgumentException($"--set takes Service:Section__Key=value (was '{text}').");
     }
 
     private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);

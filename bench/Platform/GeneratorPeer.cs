@@ -12,10 +12,10 @@ internal sealed record GenerateSample(string? Error, double LatencyMs, double? F
 /// <summary>
 /// The peer measured in the same run: the Generator service alone, called over gRPC straight on its port with the
 /// prompt the orchestrator would have built for an answered question (rebuilt from that answer's citations in the
-/// orchestrator's layout) and the same max tokens, greedy like /v1/ask. What /v1/ask costs beyond this is what the
+/// orchestrator's layout), the same max tokens and the same time budget, greedy like /v1/ask. What /v1/ask costs beyond this is what the
 /// gateway, the orchestrator, retrieval and reranking add on top of generation.
 /// </summary>
-internal sealed class GeneratorPeer(GrpcChannel channel, int maxTokens)
+internal sealed class GeneratorPeer(GrpcChannel channel, int maxTokens, TimeSpan budget)
 {
     /// <summary>The orchestrator's default Answering:SystemPrompt, so the peer's prompt has the same tokens.</summary>
     private const string SystemPrompt =
@@ -56,7 +56,7 @@ internal sealed class GeneratorPeer(GrpcChannel channel, int maxTokens)
         try
         {
             using var call = _client.Generate(new GenerateRequest { Chat = chat, MaxNewTokens = maxTokens },
-                new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(120), CancellationToken: cancellationToken));
+                new CallOptions(Deadline: DateTime.UtcNow + budget, CancellationToken: cancellationToken));
             await foreach (var chunk in call.ResponseStream.WithCancellation(cancellationToken))
             {
                 if (chunk.Text.Length > 0)

@@ -59,7 +59,8 @@ internal static class SoakReport
         Line(text, $"Models: {settings.Models}. Corpus: {corpus.Paragraphs.Count} SQuAD dev paragraphs indexed in {ingest.TotalSeconds:F1} s. " +
             $"Schedule: {settings.Rate} asks/s (maxTokens {settings.MaxTokens}, mode {settings.Mode}, JSON and SSE alternating), {settings.ReadRate} reads/s, " +
             $"an upload every {settings.UploadEverySeconds} s, for {settings.Duration.TotalMinutes:0.#} min; {result.AsksPerSecond:F2} answered asks/s. " +
-            $"Load average {loadAtStart} at the start, {loadAtEnd} at the end; {Environment.ProcessorCount} cores.");
+            $"Load average {loadAtStart} at the start, {loadAtEnd} at the end; {Environment.ProcessorCount} cores." +
+            (settings.Set.Count > 0 ? $" Settings: {string.Join("; ", settings.Set.Select(s => $"{s.Service} {s.Key}={s.Value}"))}." : ""));
         Line(text, "");
         Line(text, "| requests | count | errors | latency p50 ms | p99 ms | max ms |");
         Line(text, "|---|---|---|---|---|---|");
