@@ -6,7 +6,7 @@
 # the start, every SAMPLE_EVERY s and at the end; prints PASS (0 errors, RSS flat from the 2-minute mark within
 # max(RSS_GROWTH_PERCENT %, 16 MiB)) or FAIL and exits non-zero on FAIL.
 #
-#   bench/platform-soak.sh     # env: RATE (0.5), DURATION (600), READ_RATE (1), UPLOAD_EVERY (10), MODELS (tiny),
+#   bench/platform-soak.sh     # env: RATE (0.5), DURATION (600), READ_RATE (10), UPLOAD_EVERY (10), MODELS (tiny),
 #                              #      MAX_TOKENS (32), SAMPLE_EVERY (60), RSS_GROWTH_PERCENT (10), THREADS, PARAGRAPHS,
 #                              #      SET ("Service:Section__Key=value;..." extra service settings)
 # Results: artifacts/bench/platform/soak-$MODELS.{md,json}.
@@ -23,6 +23,6 @@ else
 fi
 dotnet build bench/Platform -c Release -nologo -clp:ErrorsOnly >/dev/null
 dotnet bench/Platform/bin/Release/net10.0/RagPlatform.Bench.Platform.dll soak --models "$models" \
-  --rate "${RATE:-0.5}" --seconds "${DURATION:-600}" --read-rate "${READ_RATE:-1}" --upload-every "${UPLOAD_EVERY:-10}" \
+  --rate "${RATE:-0.5}" --seconds "${DURATION:-600}" --read-rate "${READ_RATE:-10}" --upload-every "${UPLOAD_EVERY:-10}" \
   --max-tokens "${MAX_TOKENS:-32}" --sample-every "${SAMPLE_EVERY:-60}" --rss-growth-percent "${RSS_GROWTH_PERCENT:-10}" \
   --threads "${THREADS:-}" --set "${SET:-}" --paragraphs "${PARAGRAPHS:-0}" --warmup "${WARMUP:-5}"
