@@ -293,6 +293,32 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// The process's resident memory (VmRSS in /proc/&lt;pid&gt;/status), or null once it has exited or off Linux: what
+    /// a soak test watches for growth. Read from the kernel, so it costs the service nothing.
+    /// </summary>
+    public long? ResidentMemoryBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                // "VmRSS:     123456 kB"
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    var kilobytes = line.AsSpan(6).Trim();
+                    return long.Parse(kilobytes[..kilobytes.IndexOf(' ')], provider: null) * 1024;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Exited (or no procfs): no figure rather than a failure.
+        }
+
+        return null;
+    }
+
     public override string ToString() => $"{Name} (pid {_process.Id})";
 
     private string Name => Path.GetFileNameWithoutExtension(_options.HostDll);

@@ -62,7 +62,7 @@ internal sealed class DownstreamService : IDisposable
         try
         {
             return await _idempotent.ExecuteAsync(
-                async ct => await call(Options(Earliest(deadline, _time.GetUtcNow().UtcDateTime + _options.AttemptTimeout), ct)),
+                async ct => await Cancellable(call, Options(Earliest(deadline, _time.GetUtcNow().UtcDateTime + _options.AttemptTimeout), ct)),
                 cancellationToken);
         }
         catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
@@ -76,7 +76,7 @@ internal sealed class DownstreamService : IDisposable
     {
         try
         {
-            return await _once.ExecuteAsync(async ct => await call(Options(deadline, ct)), cancellationToken);
+            return await _once.ExecuteAsync(async ct => await Cancellable(call, Options(deadline, ct)), cancellationToken);
         }
         catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
         {
@@ -96,6 +96,24 @@ internal sealed class DownstreamService : IDisposable
         StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown,
     };
 
+    /// <summary>
+    /// Runs one attempt, reporting a call cancelled through its token as the OperationCanceledException it is. The
+    /// gRPC client says CANCELLED (as Grpc.Net.Client does), but Polly's timeout only recognises an
+    /// OperationCanceledException as its own: without this, a service slower than Downstream:*:Timeout surfaced as
+    /// CANCELLED, which no stage degrades on and which the gateway answers 499 "Client closed request".
+    /// </summary>
+    private static async Task<T> Cancellable<T>(Func<CallOptions, Task<T>> call, CallOptions options)
+    {
+        try
+        {
+            return await call(options);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && options.CancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ex.Status.Detail, ex, options.CancellationToken);
+        }
+    }
+
     private static bool IsRetryable(Exception? exception, CancellationToken attemptToken) =>
         !attemptToken.IsCancellationRequested && exception is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded };
 
@@ -106,8 +124,7 @@ internal sealed class DownstreamService : IDisposable
         _ when callerToken.IsCancellationRequested => null,
         BrokenCircuitException => new RpcException(StatusCode.Unavailable,
             $"{Name} is failing: its circuit is open after repeated failures; calls resume within {_options.BreakDuration.TotalSeconds:0.#} s."),
-        // The call budget ran out: Polly's timeout, or its cancellation surfacing from the gRPC client as CANCELLED.
-        TimeoutRejectedException or RpcException { StatusCode: StatusCode.Cancelled } => new RpcException(StatusCode.DeadlineExceeded,
+        TimeoutRejectedException => new RpcException(StatusCode.DeadlineExceeded,
             $"{Name} did not answer within {_options.Timeout.TotalSeconds:0.#} s (Downstream:{Name}:Timeout)."),
         RpcException rpc when rpc.StatusCode == StatusCode.Unavailable && !rpc.Status.Detail.StartsWith(Name, StringComparison.Ordinal) =>
             new RpcException(StatusCode.Unavailable, $"{Name} is unavailable: {rpc.Status.Detail}"),

@@ -21,6 +21,12 @@ public sealed class TextGenerator : IDisposable
     private readonly HashSet<int> _stopTokens;
     private readonly int _vocabularySize;
 
+    /// <summary>Bound on one prefill pass's logits output; see <see cref="TextGeneratorOptions.PrefillChunkTokens"/>.</summary>
+    private const int PrefillLogitsBudgetBytes = 64 * 1024 * 1024;
+
+    /// <summary>Below this, per-pass overhead would outweigh the memory saved (a huge vocabulary still gets 16-token passes).</summary>
+    private const int MinPrefillChunkTokens = 16;
+
     private TextGenerator(OnnxRuntime runtime, InferenceSession session, ModelDirectory model, TextGeneratorOptions options)
     {
         _runtime = runtime;
@@ -36,6 +42,7 @@ public sealed class TextGenerator : IDisposable
 
         _stopTokens = model.EosTokenIds.ToHashSet();
         ContextWindow = Math.Min(options.ContextWindow ?? int.MaxValue, model.Config.MaxPositions > 0 ? model.Config.MaxPositions : int.MaxValue);
+        PrefillChunkTokens = options.PrefillChunkTokens ?? Math.Max(MinPrefillChunkTokens, PrefillLogitsBudgetBytes / (_vocabularySize * sizeof(float)));
         Model = new ModelSummary(model.ModelId, model.Config.Architecture, model.IsForged(session), ContextWindow, 0, _vocabularySize, model.OnnxPath);
     }
 
@@ -43,6 +50,9 @@ public sealed class TextGenerator : IDisposable
 
     /// <summary>Most tokens of prompt plus output.</summary>
     public int ContextWindow { get; }
+
+    /// <summary>Prompt tokens per prefill pass (110 for Qwen2.5's vocabulary with the default budget).</summary>
+    public int PrefillChunkTokens { get; }
 
     /// <summary>Ids that end generation (config.json, generation_config.json and the tokenizer's eos).</summary>
     public IReadOnlyCollection<int> StopTokenIds => _stopTokens;
@@ -148,7 +158,7 @@ public sealed class TextGenerator : IDisposable
         var maxNewTokens = Math.Min(options.MaxNewTokens, ContextWindow - prompt.Count);
         var decoder = _model.HasTokenizer ? _model.Tokenizer.CreateStreamingDecoder(options.SkipSpecialTokens) : null;
         using var run = new GenerationRun(CreateState(prompt.Count + maxNewTokens), new TokenSampler(options, _vocabularySize), decoder, options,
-            prompt, _stopTokens, maxNewTokens, _vocabularySize);
+            prompt, _stopTokens, maxNewTokens, _vocabularySize, PrefillChunkTokens);
         while (true)
         {
             var chunk = run.Next(cancellationToken);

@@ -10,9 +10,21 @@ public sealed record TextGeneratorOptions
     /// <summary>Caps the context window (prompt plus output) below the model's max_position_embeddings; null keeps the model's.</summary>
     public int? ContextWindow { get; init; }
 
+    /// <summary>
+    /// Prompt tokens fed per forward pass when prefilling; null sizes chunks so one pass's logits (tokens × vocabulary
+    /// floats) stay under 64 MiB. The model returns logits for every fed position and only the last is used, so the
+    /// chunk size bounds memory, not the result.
+    /// </summary>
+    public int? PrefillChunkTokens { get; init; }
+
     public void Validate()
     {
         Session.Validate();
+        if (PrefillChunkTokens is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PrefillChunkTokens), PrefillChunkTokens, "Must be at least 1 token.");
+        }
+
         if (ContextWindow is < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(ContextWindow), ContextWindow, "Must be at least 2 tokens.");

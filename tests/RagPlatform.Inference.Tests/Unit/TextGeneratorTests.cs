@@ -158,6 +158,31 @@ public sealed class TextGeneratorTests(InferenceEnvironment env) : IDisposable
         Assert.Equal(0, _generator.CacheTensors.Live);
     }
 
+    [Fact]
+    public async Task Generate_LongPromptPrefilledInChunks_SameTokensAsOnePass()
+    {
+        var prompt = GenerationPrompt.FromChat([ChatMessage.User(string.Join(' ', Enumerable.Repeat("The Normans gave their name to Normandy, a region in France.", 20)))]);
+        var options = new GenerationOptions { MaxNewTokens = 8 };
+        using var onePass = TextGenerator.Open(env.Runtime, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session, PrefillChunkTokens = int.MaxValue });
+        using var chunked = TextGenerator.Open(env.Runtime, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session, PrefillChunkTokens = 37 });
+
+        var whole = await onePass.GenerateAsync(prompt, options).WaitAsync(Timeout);
+        var inChunks = await chunked.GenerateAsync(prompt, options).WaitAsync(Timeout);
+
+        Assert.True(whole.Usage.PromptTokens > 5 * 37, $"the prompt is only {whole.Usage.PromptTokens} tokens");
+        Assert.Equal(whole.TokenIds, inChunks.TokenIds);
+        Assert.Equal(0, chunked.CacheTensors.Live);
+    }
+
+    [Fact]
+    public void PrefillChunkTokens_Default_KeepsOnePassLogitsUnder64MiB()
+    {
+        var logitsBytes = (long)_generator.PrefillChunkTokens * _generator.Model.VocabularySize * sizeof(float);
+
+        Assert.InRange(logitsBytes, 1, 64L * 1024 * 1024);
+        Assert.True(_generator.PrefillChunkTokens >= 16);
+    }
+
     /// <summary>A few characters from the middle of the text, first occurring there (so the stop cuts it short).</summary>
     private static string PickStopString(string text)
     {

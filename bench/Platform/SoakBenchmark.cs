@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using RagPlatform.Testing;
+
+namespace RagPlatform.Bench.Platform;
+
+/// <summary>Each service's resident memory at one moment of the soak.</summary>
+internal sealed record MemorySample(TimeSpan At, IReadOnlyDictionary<PlatformService, long?> Bytes);
+
+/// <summary>
+/// `soak`: the whole platform with its shipped limits at a fixed, bounded request rate (open loop) for a fixed time:
+/// asks (JSON and SSE alternating), document status and list reads, and re-uploads of a rotating set of ten documents
+/// (so the index is written to all along but does not grow). Each service's RSS is sampled at the start, every
+/// <see cref="BenchSettings.SampleEvery"/> and at the end. Passes with no errors and RSS flat from the 2-minute mark.
+/// </summary>
+internal static class SoakBenchmark
+{
+    private const int RotatingDocuments = 10;
+
+    public static async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var corpus = SquadSet.Load(settings.Paragraphs);
+        var loadAtStart = Stats.LoadAverage();
+        Log($"models {settings.Models}, {settings.Rate}/s asks + {settings.ReadRate}/s reads + an upload every {settings.UploadEverySeconds} s " +
+            $"for {settings.Duration.TotalMinutes:0.#} min; load {loadAtStart}");
+        // The shipped limits: the rate is chosen to sit inside them, and a soak should prove the defaults hold.
+        await using var bench = await BenchPlatform.StartAsync(settings, new Dictionary<PlatformService, Dictionary<string, string?>>());
+        Log($"ingesting {corpus.Paragraphs.Count} SQuAD paragraphs");
+        var ingest = await bench.IngestAsync(corpus.Paragraphs, cancellationToken);
+        Log($"indexed in {ingest.TotalSeconds:F1} s");
+        var key = (await bench.CreateUserKeysAsync(1, cancellationToken))[0];
+        using var http = bench.Platform.CreateClient(key, TimeSpan.FromMinutes(2));
+        var ask = new AskCall(http, settings);
+        await ClosedLoop.RunAsync(1, settings.Warmup, null, (_, turn, ct) => ask.AskAsync(corpus.Questions[(int)turn].Question, turn % 2 == 1, ct), cancellationToken);
+
+        var clock = Stopwatch.StartNew();
+        var load = new OpenLoop(clock, settings.MaxInFlight);
+        var memory = new List<MemorySample> { new(TimeSpan.Zero, bench.ResidentMemory()) };
+        Log($"soak started; RSS MiB {Mib(memory[0])}");
+        var documentIds = corpus.Paragraphs.Select(p => p.DocumentId).ToArray();
+
+        await Task.WhenAll(
+            load.ScheduleAsync("ask", settings.Rate, settings.Duration, async (k, ct) =>
+            {
+                var answer = await ask.AskAsync(corpus.Questions[(int)(k % corpus.Questions.Count)].Question, stream: k % 2 == 1, ct);
+                return answer.Error;
+            }, cancellationToken),
+            load.ScheduleAsync("read", settings.ReadRate, settings.Duration,
+                (k, ct) => ReadAsync(http, k, documentIds, ct), cancellationToken),
+            load.ScheduleAsync("upload", 1 / settings.UploadEverySeconds, settings.Duration,
+                (k, ct) => UploadAsync(http, k, corpus, ct), cancellationToken),
+            SampleMemoryAsync(bench, clock, settings, memory, load, cancellationToken));
+
+        Log($"schedule done at {clock.Elapsed.TotalSeconds:F0} s; draining {load.InFlight} in flight");
+        await load.DrainAsync().WaitAsync(TimeSpan.FromMinutes(3), cancellationToken);
+        memory.Add(new MemorySample(clock.Elapsed, bench.ResidentMemory()));
+        Log($"end; RSS MiB {Mib(memory[^1])}");
+
+        var result = SoakReport.Evaluate(settings, load.Samples, memory);
+        var report = SoakReport.Markdown(settings, result, ingest, corpus, loadAtStart, Stats.LoadAverage());
+        Console.WriteLine(report);
+        var warnings = bench.ServiceWarnings();
+        await ResultFiles.WriteAsync(settings, $"soak-{settings.Models}", report, result, warnings, cancellationToken);
+        Log($"{warnings.Count} warnings or errors logged by the services (in soak-{settings.Models}-warnings.log)");
+        foreach (var warning in warnings.Take(20))
+        {
+            Log(warning);
+        }
+
+        Console.WriteLine(result.Verdict);
+        return result.Passed ? 0 : 1;
+    }
+
+    /// <summary>Mostly one document's status; every fourth read a page of the listing.</summary>
+    private static async Task<string?> ReadAsync(HttpClient http, long k, string[] documentIds, CancellationToken cancellationToken)
+    {
+        var path = k % 4 == 3
+            ? $"/v1/collections/{BenchPlatform.Collection}/documents?pageSize=100"
+            : $"/v1/collections/{BenchPlatform.Collection}/documents/{documentIds[k * 31 % documentIds.Length]}";
+        using var response = await http.GetAsync(path, cancellationToken);
+        _ = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return response.StatusCode == HttpStatusCode.OK ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Replaces one of ten rotating documents with new text: a re-index each time, a bounded index.</summary>
+    private static async Task<string?> UploadAsync(HttpClient http, long k, SquadSet corpus, CancellationToken cancellationToken)
+    {
+        var text = $"{corpus.Paragraphs[(int)(k * 7 % corpus.Paragraphs.Count)].Text}\n\nRevision {k} of this soak document.";
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(text));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        form.Add(file, "file", $"soak-{k % RotatingDocuments:D2}.txt");
+        using var response = await http.PostAsync($"/v1/collections/{BenchPlatform.Collection}/documents", form, cancellationToken);
+        _ = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return response.StatusCode == HttpStatusCode.Accepted ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task SampleMemoryAsync(BenchPlatform bench, Stopwatch clock, BenchSettings settings, List<MemorySample> memory,
+        OpenLoop load, CancellationToken cancellationToken)
+    {
+        for (var next = settings.SampleEvery; next < settings.Duration; next += settings.SampleEvery)
+        {
+            if (next - clock.Elapsed is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            var sample = new MemorySample(clock.Elapsed, bench.ResidentMemory());
+            memory.Add(sample);
+            var samples = load.Samples;
+            Log($"{sample.At.TotalMinutes:F1} min: {samples.Count} requests, {samples.Count(s => s.Error is not null)} errors, " +
+                $"{load.InFlight} in flight, load {Stats.LoadAverage()}; RSS MiB {Mib(sample)}");
+        }
+    }
+
+    private static string Mib(MemorySample sample) =>
+        string.Join(", ", sample.Bytes.Select(b => $"{b.Key} {(b.Value is { } v ? (v / 1048576.0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture) : "gone")}"));
+
+    private static void Log(string message) => Console.Error.WriteLine($"platform-soak: {message}");
+}

@@ -1,0 +1,57 @@
+using RagPlatform.Grpc;
+using RagPlatform.Orchestrator.Downstream;
+
+namespace RagPlatform.Orchestrator.Tests.Unit;
+
+/// <summary>
+/// The resilience pipeline around an idempotent call, with a call that behaves like our gRPC client: it answers only
+/// when its token fires, and then throws RpcException(CANCELLED), as Grpc.Net.Client does for a cancelled call.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class DownstreamServiceTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private readonly DownstreamService _service = new("Reranker", new DownstreamOptions
+    {
+        Url = "http://127.0.0.1:1",
+        Timeout = TimeSpan.FromMilliseconds(300),
+        AttemptTimeout = TimeSpan.FromSeconds(5),
+    }, new GrpcChannelOptions(), TimeProvider.System);
+
+    public void Dispose() => _service.Dispose();
+
+    [Fact]
+    public async Task CallAsync_ServiceSlowerThanTimeout_DeadlineExceededNamingTheSetting()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => _service.CallAsync(HangsUntilCancelled, DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+
+        // Not CANCELLED: the gateway would answer that 499 "Client closed request" to a client that did nothing.
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.Contains("Downstream:Reranker:Timeout", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallAsync_CallerCancels_OperationCanceled()
+    {
+        using var caller = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        var slow = new DownstreamService("Reranker", new DownstreamOptions { Url = "http://127.0.0.1:1", Timeout = TimeSpan.FromSeconds(5) },
+            new GrpcChannelOptions(), TimeProvider.System);
+        using (slow)
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.CallAsync(HangsUntilCancelled, DateTime.MaxValue, caller.Token)).WaitAsync(Bound);
+        }
+    }
+
+    private static async Task<int> HangsUntilCancelled(CallOptions options)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, options.CancellationToken);
+            return 0;
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new RpcException(new Status(StatusCode.Cancelled, "Call cancelled by the client."), [], ex);
+        }
+    }
+}
