@@ -24,8 +24,9 @@ internal sealed record SoakResult(
 internal static class SoakReport
 {
     /// <summary>
-    /// The memory baseline is the first sample at or after 2 minutes: by then every code path has run, pools and
-    /// caches have filled and the GC has settled its budgets, so growth after it is what a leak would look like.
+    /// The memory baseline is the start of the measured window when a warm-up ran before it (every code path has run,
+    /// pools and caches have filled, the GC has settled its budgets, so growth after it is what a leak would look
+    /// like); without a warm-up, the first sample at or after 2 minutes stands in for it.
     /// </summary>
     private static readonly TimeSpan BaselineAfter = TimeSpan.FromMinutes(2);
 
@@ -33,7 +34,8 @@ internal static class SoakReport
     {
         var kinds = samples.GroupBy(s => s.Kind).Select(Summarise).Append(Summarise(samples.GroupBy(_ => "all").Single())).ToList();
         var errors = samples.Where(s => s.Error is not null).GroupBy(s => $"{s.Kind}: {s.Error}").ToDictionary(g => g.Key, g => g.Count());
-        var baseline = memory.FirstOrDefault(m => m.At >= BaselineAfter - TimeSpan.FromSeconds(5)) is { } late && late != memory[^1] ? late : memory[0];
+        var baseline = settings.SoakWarmup > TimeSpan.Zero ? memory[0]
+            : memory.FirstOrDefault(m => m.At >= BaselineAfter - TimeSpan.FromSeconds(5)) is { } late && late != memory[^1] ? late : memory[0];
         var growth = Enum.GetValues<PlatformService>().Select(service =>
         {
             var (start, at2, end) = (memory[0].Bytes[service], baseline.Bytes[service], memory[^1].Bytes[service]);
