@@ -15,15 +15,16 @@ using RagPlatform.Bench;
 namespace RagPlatform.Bench.Ingestion;
 
 /// <summary>
-/// Ingests a folder of HTML files through the real <see cref="IngestionPipeline"/> into a fresh EmbeddedIndex on disk
-/// and reports the throughput, then where the time went:
+/// The ingestion benchmark in three commands, run by bench/ingestion.sh:
 /// <list type="bullet">
-/// <item>during the run, decorators at the pipeline's seams time the HTML parse, the chunker's tokenizer calls,
-/// the embedding calls and the index writes (busy time summed over the documents processed side by side);</item>
-/// <item>after it, one thread reads, parses and chunks the same files again, stage by stage, for the
-/// single-threaded cost of each CPU stage;</item>
-/// <item>last, it writes a sample of the chunks (texts and token ids) on which <see cref="EmbedSample"/> measures the
-/// embedder alone, the ceiling of the pipeline's chunks/s, beside a raw onnxruntime-node session on the same ids.</item>
+/// <item><see cref="PrepareAsync"/>: one thread reads, parses and chunks every page, stage by stage (the single-thread
+/// cost of each CPU stage, and the chunk count of the whole set even when a subset is ingested), and writes a sample of
+/// the ingested pages' chunks (texts and token ids) for the embedder-alone measurements;</item>
+/// <item><see cref="RunAsync"/>: the pages through the real <see cref="IngestionPipeline"/> into a fresh EmbeddedIndex on
+/// disk, with decorators at the pipeline's seams timing the HTML parse, the chunker's tokenizer calls, the embedding
+/// calls and the index writes (busy time summed over the documents processed side by side);</item>
+/// <item><see cref="EmbedSample"/>: the embedder alone on the sample, the ceiling of the pipeline's chunks/s (a raw
+/// onnxruntime-node session runs on the same ids beside it).</item>
 /// </list>
 /// </summary>
 internal static class IngestionBench
@@ -35,14 +36,9 @@ internal static class IngestionBench
         var docs = Path.GetFullPath(args.String("docs"));
         var work = Path.GetFullPath(args.String("work"));
         var threads = args.Int("threads");
-        var files = Directory.EnumerateFiles(docs, "*.html", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-        var allFiles = files.Count;
-        if (args.Int("max-docs", 0) is > 0 and var maxDocs)
-        {
-            files = files.Take(maxDocs).ToList();
-        }
-
-        var bytes = files.Sum(f => new FileInfo(f).Length);
+        var corpus = Corpus.Open(docs, args.Int("max-docs", 0));
+        var files = corpus.Selected;
+        var bytes = Corpus.Bytes(files);
         if (Directory.Exists(work))
         {
             Directory.Delete(work, recursive: true);
@@ -89,23 +85,17 @@ internal static class IngestionBench
             Console.Error.WriteLine($"ingestion: {failure.DocumentId} failed: {failure.Error}");
         }
 
-        var sequential = await SequentialPassAsync(files, builtIn, new TextChunker(model.Tokenizer, new ChunkingOptions(), embedder.MaxTokens),
-            args.Int("sample-chunks", 1024), cancellationToken);
-        await WriteSampleAsync(args.String("sample-out"), model, embedder, sequential.Sample, options.EmbeddingBatchSize, cancellationToken);
-
         BenchArguments.Emit(new
         {
             command = "ingest",
             model = embedder.Model.ModelId,
             forged = embedder.Model.Forged,
             documents = files.Count,
-            documentsAvailable = allFiles,
+            documentsAvailable = corpus.All.Count,
             indexed = results.Count(r => r.Outcome == IngestionOutcome.Indexed),
             failed = results.Count(r => r.Outcome == IngestionOutcome.Failed),
             megabytes = bytes / 1e6,
             chunks,
-            meanChunkTokens = sequential.Tokens / (double)Math.Max(1, sequential.Chunks),
-            sequentialChunks = sequential.Chunks,
             threads,
             concurrency = options.MaxConcurrency,
             seconds,
@@ -121,30 +111,28 @@ internal static class IngestionBench
                 embedChunks = embed.Items,
                 indexWriteSeconds = write.Busy.TotalSeconds,
             },
-            singleThread = new
-            {
-                readSeconds = sequential.Read.TotalSeconds,
-                parseSeconds = sequential.Parse.TotalSeconds,
-                chunkSeconds = sequential.Chunk.TotalSeconds,
-            },
             indexBytes = Directory.EnumerateFiles(Path.Combine(work, "index"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length),
             vmHwmKb = BenchArguments.PeakResidentKb(),
         });
         return 0;
     }
 
-    private sealed record SequentialPass(TimeSpan Read, TimeSpan Parse, TimeSpan Chunk, int Chunks, long Tokens, List<string> Sample);
-
-    private static async Task<SequentialPass> SequentialPassAsync(List<string> files, DocumentParsers parsers, TextChunker chunker, int sampleSize,
-        CancellationToken cancellationToken)
+    public static async Task<int> PrepareAsync(BenchArguments args, CancellationToken cancellationToken)
     {
+        var corpus = Corpus.Open(args.String("docs"), args.Int("max-docs", 0));
+        var selected = corpus.Selected.ToHashSet(StringComparer.Ordinal);
+        var model = ModelDirectory.Load(args.String("model"));
+        using var runtime = OnnxRuntime.Create();
+        using var embedder = TextEmbedder.Open(runtime, model); // for its token limit, exactly as the pipeline run sees it
+        var parsers = new DocumentParsers(new ParsingOptions());
+        var chunker = new TextChunker(model.Tokenizer, new ChunkingOptions(), embedder.MaxTokens);
         var (read, parse, chunk) = (TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
-        var (chunks, tokens, texts) = (0, 0L, new List<string>());
-        foreach (var file in files)
+        var (allChunks, chunks, tokens, texts) = (0, 0, 0L, new List<string>());
+        foreach (var file in corpus.All)
         {
             var start = Stopwatch.GetTimestamp();
             var content = await File.ReadAllBytesAsync(file, cancellationToken);
-            read += Stopwatch.GetElapsedTime(start);
+            var readTime = Stopwatch.GetElapsedTime(start);
             start = Stopwatch.GetTimestamp();
             ParsedDocument parsed;
             try
@@ -153,23 +141,41 @@ internal static class IngestionBench
             }
             catch (DocumentRejectedException)
             {
-                continue; // the pipeline run reported it as failed
+                continue; // the pipeline run reports it as failed
             }
 
-            parse += Stopwatch.GetElapsedTime(start);
+            var parseTime = Stopwatch.GetElapsedTime(start);
             start = Stopwatch.GetTimestamp();
             var pieces = chunker.Chunk(file, parsed, cancellationToken);
-            chunk += Stopwatch.GetElapsedTime(start);
-            chunks += pieces.Count;
-            tokens += pieces.Sum(p => (long)p.TokenCount);
-            texts.AddRange(pieces.Select(p => p.Text));
+            var chunkTime = Stopwatch.GetElapsedTime(start);
+            allChunks += pieces.Count;
+            if (selected.Contains(file))
+            {
+                (read, parse, chunk) = (read + readTime, parse + parseTime, chunk + chunkTime);
+                chunks += pieces.Count;
+                tokens += pieces.Sum(p => (long)p.TokenCount);
+                texts.AddRange(pieces.Select(p => p.Text));
+            }
         }
 
-        // Evenly spaced over the whole set, so the sample has the corpus's mix of chunk lengths, kept in corpus order
-        // so that neighbouring chunks of one document still share a batch as they do in the pipeline.
+        // Evenly spaced over the ingested chunks, so the sample has their mix of lengths, kept in corpus order so that
+        // neighbouring chunks of one page still share a batch as they do in the pipeline.
+        var sampleSize = args.Int("sample-chunks", 1024);
         var step = Math.Max(1.0, texts.Count / (double)sampleSize);
         var sample = Enumerable.Range(0, Math.Min(sampleSize, texts.Count)).Select(i => texts[(int)(i * step)]).ToList();
-        return new SequentialPass(read, parse, chunk, chunks, tokens, sample);
+        await WriteSampleAsync(args.String("sample-out"), model, embedder.MaxTokens, sample, new IngestionOptions().EmbeddingBatchSize,
+            cancellationToken);
+        BenchArguments.Emit(new
+        {
+            command = "prepare",
+            documents = corpus.Selected.Count,
+            chunks,
+            meanChunkTokens = tokens / (double)Math.Max(1, chunks),
+            singleThread = new { readSeconds = read.TotalSeconds, parseSeconds = parse.TotalSeconds, chunkSeconds = chunk.TotalSeconds },
+            fullSet = new { documents = corpus.All.Count, megabytes = Corpus.Bytes(corpus.All) / 1e6, chunks = allChunks },
+            sampleChunks = sample.Count,
+        });
+        return 0;
     }
 
     /// <summary>
@@ -205,10 +211,10 @@ internal static class IngestionBench
     /// The sample's texts for the C# embedder alone, and their token ids as it feeds them (special tokens, same
     /// truncation) for the raw ONNX peer.
     /// </summary>
-    private static async Task WriteSampleAsync(string path, ModelDirectory model, TextEmbedder embedder, List<string> texts, int batchSize,
+    private static async Task WriteSampleAsync(string path, ModelDirectory model, int maxTokens, List<string> texts, int batchSize,
         CancellationToken cancellationToken)
     {
-        var ids = texts.Select(t => model.Tokenizer.Encode(t, maxLength: embedder.MaxTokens).Ids).ToArray();
+        var ids = texts.Select(t => model.Tokenizer.Encode(t, maxLength: maxTokens).Ids).ToArray();
         await using var file = File.Create(path);
         await JsonSerializer.SerializeAsync(file, new { batchSize, padId = model.Tokenizer.SpecialTokens.Pad ?? 0, texts, ids }, cancellationToken: cancellationToken);
     }

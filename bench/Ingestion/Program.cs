@@ -10,6 +10,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 return args switch
 {
+    ["prepare", .. var rest] => await IngestionBench.PrepareAsync(BenchArguments.Parse(rest), cancellation.Token),
     ["ingest", .. var rest] => await IngestionBench.RunAsync(BenchArguments.Parse(rest), cancellation.Token),
     ["embed-sample", .. var rest] => IngestionBench.EmbedSample(BenchArguments.Parse(rest)),
     _ => Usage(),
@@ -18,8 +19,8 @@ return args switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: Ingestion ingest --docs DIR --model DIR --work DIR --threads T [--concurrency C] [--max-docs N]
-                                [--sample-chunks N] --sample-out FILE
+        usage: Ingestion prepare      --docs DIR --model DIR [--max-docs N] [--sample-chunks N] --sample-out FILE
+               Ingestion ingest       --docs DIR --model DIR --work DIR --threads T [--concurrency C] [--max-docs N]
                Ingestion embed-sample --model DIR --inputs FILE --threads T
         """);
     return 2;
