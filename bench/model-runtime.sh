@@ -23,14 +23,8 @@ models="$root/.models/forged/real"
 
 bash scripts/setup/onnxruntime.sh
 bash scripts/forge-models.sh --size real --models minilm-embedder,qwen2.5,smollm2
-stamp="$node_dir/node_modules/.ragplatform-lock.sha256"
-want="$(sha256sum "$node_dir/package-lock.json" | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  # onnxruntime-node's install step would fetch CUDA binaries; the CPU build it ships is all we use.
-  (cd "$node_dir" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  echo "$want" >"$stamp"
-fi
-dotnet build bench/ModelRuntime -c Release -nologo -clp:ErrorsOnly >/dev/null
+bash scripts/setup/npm-folder.sh "$node_dir"
+release_build bench/ModelRuntime
 bench=(dotnet "$root/bench/ModelRuntime/bin/Release/net10.0/RagPlatform.Bench.ModelRuntime.dll")
 
 mkdir -p "$out"

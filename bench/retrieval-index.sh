@@ -29,14 +29,8 @@ out="$root/artifacts/bench/retrieval-index"
 node_dir="$root/bench/node/retrieval-index"
 log() { echo "retrieval-index.sh: $*" >&2; }
 
-stamp="$node_dir/node_modules/.ragplatform-lock.sha256"
-want="$(sha256sum "$node_dir/package-lock.json" | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  # hnswlib-node compiles its addon (node-gyp, with node's bundled headers) during npm ci.
-  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  echo "$want" >"$stamp"
-fi
-dotnet build bench/RetrievalIndex -c Release -nologo -clp:ErrorsOnly >/dev/null
+bash scripts/setup/npm-folder.sh "$node_dir"
+release_build bench/RetrievalIndex
 bench=(dotnet "$root/bench/RetrievalIndex/bin/Release/net10.0/RagPlatform.Bench.RetrievalIndex.dll")
 
 largest=0

@@ -20,9 +20,7 @@ trap cleanup EXIT
 echo "building bench/Transport (Release)..." >&2
 dotnet build -c Release "$repo/bench/Transport/RagPlatform.Bench.Transport.csproj" -v q -nologo >/dev/null
 dll="$repo/bench/Transport/bin/Release/net10.0/RagPlatform.Bench.Transport.dll"
-if [ ! -d "$repo/bench/node/node_modules/@grpc/grpc-js" ]; then
-  (cd "$repo/bench/node" && npm ci --no-audit --no-fund --loglevel=error >&2)
-fi
+bash "$repo/scripts/setup/npm-folder.sh" "$repo/bench/node"
 
 # Each server keeps running while we hold its stdin open (fd 3 / fd 4).
 mkfifo "$work/cs.in" "$work/js.in"

@@ -70,14 +70,7 @@ flock 8
 if [ "$verify" = true ]; then
   command -v node >/dev/null 2>&1 || fail "--verify needs Node.js (node and npm)"
   node_dir="$repo_root/tests/node/forge-check"
-  lock_sha="$(sha256sum "$node_dir/package-lock.json" | cut -d' ' -f1)"
-  stamp="$node_dir/node_modules/.rag-installed-lock"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sha" ]; then
-    echo "forge-models.sh: installing $node_dir npm packages"
-    # onnxruntime-node's install step would fetch CUDA binaries from NuGet; the CPU build is bundled.
-    (cd "$node_dir" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error)
-    echo "$lock_sha" >"$stamp"
-  fi
+  bash "$repo_root/scripts/setup/npm-folder.sh" "$node_dir"
   determinism_flag=()
   if [ "$size" = tiny ] || [ "$determinism" = true ]; then determinism_flag=(--determinism); fi
   "$python" "$repo_root/scripts/forge/verify.py" --out "$out" --models "$models" --size "$size" --seed "$seed" \

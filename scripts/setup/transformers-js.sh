@@ -6,7 +6,6 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly dir="$repo_root/tests/node/transformers"
-readonly stamp="$dir/node_modules/.ragplatform-lock.sha256"
 
 fail() {
   echo "transformers-js.sh: error: $*" >&2
@@ -25,22 +24,5 @@ fi
 major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$major" -ge 18 ] || fail "Node.js 18 or newer is required (found $(node --version))"
 
-want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-  exit 0
-fi
-
-# Parallel test runs wait for one another instead of racing inside node_modules.
-mkdir -p "$repo_root/.cache"
-exec 9>"$repo_root/.cache/transformers-js.lock"
-flock 9
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-  exit 0
-fi
-
-echo "transformers-js.sh: npm ci in tests/node/transformers"
-# onnxruntime-node's install script would fetch CUDA binaries; the CPU build it ships is all we use.
-(cd "$dir" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
-  fail "npm ci failed in $dir; check that the npm registry is reachable"
-echo "$want" >"$stamp"
+bash "$repo_root/scripts/setup/npm-folder.sh" "$dir"
 echo "transformers-js.sh: installed $(cd "$dir" && node -p 'require("./node_modules/@huggingface/transformers/package.json").version')"
