@@ -5,8 +5,9 @@
 # time goes. Before and after it, on a sample of the same chunks: the C# embedder alone and a raw onnxruntime-node
 # session (bracketing the run, so load from elsewhere on the machine shows up as a before/after difference).
 #
-# The whole set (530 pages, ~14,500 chunks) took 27 minutes on the shared 2-core machine, so a run ingests an evenly
-# spaced subset by default and reports the whole set's chunk count (chunked, not embedded) and its extrapolated time.
+# The whole set (530 pages, 14,471 chunks) takes 14-27 minutes on the shared 2-core machine, so a run ingests an
+# evenly spaced subset by default and reports the whole set's chunk count (chunked, not embedded) and its extrapolated
+# time; MAX_DOCS=0 ingests all of it (the figures in docs/BENCHMARKS.md).
 #
 #   bench/ingestion.sh     # env: MAX_DOCS (180 of the 530 pages; 0 = all), THREADS (nproc), CONCURRENCY (2, the
 #                          #      pipeline default), SAMPLE_CHUNKS (512), EMBEDDER_DIR (the forged real MiniLM)
@@ -32,14 +33,8 @@ if [ ! -d "$docs" ]; then
 fi
 bash scripts/setup/onnxruntime.sh
 [ -n "${EMBEDDER_DIR:-}" ] || bash scripts/forge-models.sh --size real --models minilm-embedder
-stamp="$node_dir/node_modules/.ragplatform-lock.sha256"
-want="$(sha256sum "$node_dir/package-lock.json" | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  # onnxruntime-node's install step would fetch CUDA binaries; the CPU build it ships is all we use.
-  (cd "$node_dir" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  echo "$want" >"$stamp"
-fi
-dotnet build bench/Ingestion -c Release -nologo -clp:ErrorsOnly >/dev/null
+bash scripts/setup/npm-folder.sh "$node_dir"
+release_build bench/Ingestion
 bench=(dotnet "$root/bench/Ingestion/bin/Release/net10.0/RagPlatform.Bench.Ingestion.dll")
 
 mkdir -p "$out"
@@ -55,11 +50,12 @@ embedder_alone() {
     sed "s/^{/{\"when\":\"$1\",/" | tee -a "$results"
 }
 
-log "reading, parsing and chunking all pages on one thread; sampling the chunks of the $max_docs ingested ones"
+pages="$([ "$max_docs" -gt 0 ] && echo "$max_docs" || echo all)"
+log "reading, parsing and chunking all pages on one thread; sampling the chunks of the $pages pages to ingest"
 "${bench[@]}" prepare --docs "$docs" --model "$embedder" --max-docs "$max_docs" --sample-chunks "$sample_chunks" \
   --sample-out "$out/sample.json" | tee -a "$results"
 embedder_alone before
-log "ingesting $max_docs pages of $docs into $out/work"
+log "ingesting $pages pages of $docs into $out/work"
 "${bench[@]}" ingest --docs "$docs" --model "$embedder" --work "$out/work" --threads "$threads" --concurrency "$concurrency" \
   --max-docs "$max_docs" | tee -a "$results"
 embedder_alone after

@@ -14,14 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source scripts/env.sh
-models="${MODELS:-tiny}"
-bash scripts/setup/onnxruntime.sh
-if [ "$models" = real ]; then
-  bash scripts/forge-models.sh --size real --models minilm-embedder,minilm-reranker,qwen2.5
-else
-  bash scripts/setup/forge-tiny.sh
-fi
-dotnet build bench/Platform -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet bench/Platform/bin/Release/net10.0/RagPlatform.Bench.Platform.dll ask --models "$models" \
+source bench/platform-models.sh
+"${platform_bench[@]}" ask --models "$models" \
   --users "${USERS:-1,4,16}" --seconds "${DURATION:-45}" --rounds "${ROUNDS:-3}" --requests "${REQUESTS:-}" --max-tokens "${MAX_TOKENS:-32}" \
   --warmup "${WARMUP:-5}" --threads "${THREADS:-}" --set "${SET:-}" --paragraphs "${PARAGRAPHS:-0}" --mode "${MODE:-hybrid}" --timeout "${TIMEOUT:-}"

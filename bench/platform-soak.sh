@@ -15,15 +15,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source scripts/env.sh
-models="${MODELS:-tiny}"
-bash scripts/setup/onnxruntime.sh
-if [ "$models" = real ]; then
-  bash scripts/forge-models.sh --size real --models minilm-embedder,minilm-reranker,qwen2.5
-else
-  bash scripts/setup/forge-tiny.sh
-fi
-dotnet build bench/Platform -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet bench/Platform/bin/Release/net10.0/RagPlatform.Bench.Platform.dll soak --models "$models" \
+source bench/platform-models.sh
+"${platform_bench[@]}" soak --models "$models" \
   --rate "${RATE:-0.5}" --seconds "${DURATION:-600}" --read-rate "${READ_RATE:-10}" --upload-every "${UPLOAD_EVERY:-10}" \
   --max-tokens "${MAX_TOKENS:-32}" --sample-every "${SAMPLE_EVERY:-60}" --rss-growth-percent "${RSS_GROWTH_PERCENT:-10}" \
   --threads "${THREADS:-}" --set "${SET:-}" --paragraphs "${PARAGRAPHS:-0}" --warmup "${WARMUP:-5}" --soak-warmup "${SOAK_WARMUP:-300}"

@@ -19,7 +19,7 @@ log() { echo "squad-retrieval.sh: $*" >&2; }
 bash scripts/setup/shared-assets.sh   # SQuAD dev in $RAG_SHARED_DIR (../shared, or fetched and checked)
 bash scripts/setup/onnxruntime.sh
 [ -n "${EMBEDDER_DIR:-}" ] || bash scripts/forge-models.sh --size real --models minilm-embedder
-dotnet build bench/SquadRetrieval -c Release -nologo -clp:ErrorsOnly >/dev/null
+release_build bench/SquadRetrieval
 
 mkdir -p "$out"
 results="$out/results.jsonl"
