@@ -1,3 +1,4 @@
+using RagPlatform.Bench;
 using RagPlatform.Bench.ModelRuntime;
 
 // bench/model-runtime.sh drives these; each prints one JSON line on stdout.
@@ -9,5 +10,17 @@ return command switch
     "embed" => EmbeddingBench.Run(options),
     "decode" => await DecodeBench.RunAsync(options),
     "bandwidth" => BandwidthBench.Run(options),
-    _ => BenchArguments.Usage(),
+    _ => Usage(),
 };
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: ModelRuntime <command> [--option value ...]
+          prepare-embed --model DIR --tokens 128 --count 32 --shared DIR --out FILE
+          embed         --model DIR --inputs FILE --batch N --seconds S --threads T
+          decode        --model DIR --prompt-tokens P --new-tokens N --threads T
+          bandwidth     --mb M --seconds S --threads T
+        """);
+    return 2;
+}

@@ -36,7 +36,12 @@ internal sealed class BenchArguments(Dictionary<string, string> values)
     public int[] Ints(string name) =>
         [.. String(name).Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
 
-    public static void Emit(object result) => Console.WriteLine(JsonSerializer.Serialize(result));
+    /// <summary>Prints the result as one JSON line; returns 0, the exit code of a command that got this far.</summary>
+    public static int Emit(object result)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
 
     /// <summary>Peak resident memory of this process (VmHWM), in KiB.</summary>
     public static long PeakResidentKb() => StatusKb("VmHWM:");
