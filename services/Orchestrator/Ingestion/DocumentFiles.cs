@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace RagPlatform.Orchestrator.Ingestion;
@@ -9,7 +8,7 @@ namespace RagPlatform.Orchestrator.Ingestion;
 /// returns the bytes survive a crash or power loss. Named by content, so a new version never overwrites the file an
 /// ingestion in flight is reading.
 /// </summary>
-internal sealed partial class DocumentFiles(string root)
+internal sealed class DocumentFiles(string root)
 {
     public string Root { get; } = root;
 
@@ -35,7 +34,7 @@ internal sealed partial class DocumentFiles(string root)
             }
 
             File.Move(temporary, path, overwrite: true);
-            SyncDirectory(directory);
+            DirectorySync.Sync(directory);
             return path;
         }
         catch
@@ -84,32 +83,4 @@ internal sealed partial class DocumentFiles(string root)
 
     // Ids and names were validated by the caller ([A-Za-z0-9._-], not starting with a dot), so they are safe path segments.
     private string DocumentDirectory(string collection, string documentId) => Path.Combine(Root, collection, documentId);
-
-    /// <summary>fsync on the directory makes the rename itself durable (a file's own fsync does not cover its name).</summary>
-    private static void SyncDirectory(string directory)
-    {
-        var fd = Open(directory, 0 /* O_RDONLY */);
-        if (fd < 0)
-        {
-            return;
-        }
-
-        try
-        {
-            _ = Fsync(fd);
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync")]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

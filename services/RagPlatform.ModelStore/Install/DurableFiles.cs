@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 
 namespace RagPlatform.ModelStore.Install;
 
@@ -7,7 +6,7 @@ namespace RagPlatform.ModelStore.Install;
 /// on one filesystem), then the folder is fsynced so the rename itself survives a crash. Readers see the old file or
 /// the complete new one, never a half-written one.
 /// </summary>
-internal static partial class DurableFiles
+internal static class DurableFiles
 {
     public const string PartialSuffix = ".partial";
 
@@ -15,7 +14,7 @@ internal static partial class DurableFiles
     public static void Commit(string partialPath, string finalPath)
     {
         File.Move(partialPath, finalPath, overwrite: true);
-        SyncDirectory(Path.GetDirectoryName(finalPath)!);
+        DirectorySync.Sync(Path.GetDirectoryName(finalPath)!);
     }
 
     public static async Task WriteAllBytesAsync(string finalPath, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
@@ -41,36 +40,6 @@ internal static partial class DurableFiles
             // A leftover partial is harmless: the next attempt truncates or resumes it.
         }
     }
-
-    /// <summary>
-    /// fsync of a directory, which .NET has no API for. Best effort: filesystems that refuse it (or Windows, where a
-    /// rename is made durable by the filesystem's own journal) are skipped.
-    /// </summary>
-    public static void SyncDirectory(string directory)
-    {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-        {
-            return;
-        }
-
-        var fd = Open(directory, 0 /* O_RDONLY */);
-        if (fd < 0)
-        {
-            return;
-        }
-
-        _ = Fsync(fd);
-        _ = Close(fd);
-    }
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync")]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }
 
 /// <summary>

@@ -120,7 +120,7 @@ public sealed record ModelManifest
         if (File.Exists(path))
         {
             File.Delete(path);
-            DurableFiles.SyncDirectory(directory);
+            DirectorySync.Sync(directory);
         }
     }
 }
