@@ -30,8 +30,9 @@ public static class Extensions
     }
 
     /// <summary>
-    /// What every host shares, gRPC or not: console logging (JSON when <c>Logging:Json</c> is true), metrics and the
-    /// shutdown grace period (<c>Host:ShutdownTimeout</c>).
+    /// What every host shares, gRPC or not: console logging (JSON when <c>Logging:Json</c> is true), metrics and traces
+    /// (exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set) and the shutdown grace period
+    /// (<c>Host:ShutdownTimeout</c>).
     /// </summary>
     public static WebApplicationBuilder AddHostDefaults(this WebApplicationBuilder builder)
     {
@@ -51,6 +52,7 @@ public static class Extensions
         }
 
         builder.Services.AddMetrics();
+        builder.AddTelemetry();
         builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("Host"));
         return builder;
     }
