@@ -36,20 +36,21 @@ internal sealed class DownstreamService : IDisposable
             BreakDuration = options.BreakDuration,
             ShouldHandle = args => ValueTask.FromResult(IsServiceFailure(args.Outcome.Exception)),
         };
-        var breakerPipeline = new ResiliencePipelineBuilder { TimeProvider = time }.AddCircuitBreaker(breaker).Build();
-        _once = breakerPipeline;
-        _idempotent = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddTimeout(options.Timeout)
-            .AddRetry(new RetryStrategyOptions
+        _once = new ResiliencePipelineBuilder { TimeProvider = time }.AddCircuitBreaker(breaker).Build();
+        var idempotent = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Timeout);
+        if (options.MaxRetries > 0)
+        {
+            idempotent.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(options.MaxRetries, 1),
+                MaxRetryAttempts = options.MaxRetries,
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsRetryable(args.Outcome.Exception, args.Context.CancellationToken)),
-            })
-            .AddPipeline(breakerPipeline)
-            .Build();
+                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome.Exception, args.Context.CancellationToken)),
+            });
+        }
+
+        _idempotent = idempotent.AddPipeline(_once).Build();
     }
 
     public string Name { get; }

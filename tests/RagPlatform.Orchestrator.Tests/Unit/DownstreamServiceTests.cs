@@ -42,6 +42,33 @@ public sealed class DownstreamServiceTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(0, StatusCode.Unavailable, 1)]
+    [InlineData(2, StatusCode.Unavailable, 3)]
+    [InlineData(2, StatusCode.DeadlineExceeded, 3)]
+    [InlineData(2, StatusCode.InvalidArgument, 1)] // the request is wrong: repeating it cannot help
+    [InlineData(2, StatusCode.ResourceExhausted, 1)] // the service refused work: repeating it adds to the pile
+    public async Task CallAsync_FailingCall_TriedOncePlusRetriesOnlyForRetryableStatuses(int maxRetries, StatusCode status, int expectedAttempts)
+    {
+        using var service = new DownstreamService("Embedder", new DownstreamOptions
+        {
+            Url = "http://127.0.0.1:1",
+            MaxRetries = maxRetries,
+            RetryDelay = TimeSpan.FromMilliseconds(1),
+            MinimumThroughput = 100, // keep the breaker closed: this is about retries
+        }, new GrpcChannelOptions(), TimeProvider.System);
+        var attempts = 0;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => service.CallAsync<int>(_ =>
+        {
+            Interlocked.Increment(ref attempts);
+            throw new RpcException(new Status(status, "failed on purpose"));
+        }, DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+
+        Assert.Equal(status, error.StatusCode);
+        Assert.Equal(expectedAttempts, attempts);
+    }
+
     private static async Task<int> HangsUntilCancelled(CallOptions options)
     {
         try
