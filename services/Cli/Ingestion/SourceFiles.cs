@@ -17,8 +17,9 @@ internal sealed record SourceSelection(IReadOnlyList<SourceFile> Files, int Skip
 /// <summary>
 /// Expands `rag ingest` paths into files: a file is taken as given (its type must be supported); a directory is
 /// walked recursively, taking supported files and skipping hidden entries (.git). Document ids come from the path as
-/// the user wrote it: a file's own name, or for a directory "dir/sub/file.md" → "dir_sub_file.md", so files of the same
-/// name in different folders stay different documents and re-ingesting a tree updates the same documents.
+/// the user wrote it: "dir/sub/file.md" → "dir_sub_file.md" for a file named by a relative path or found in a named
+/// directory, the file's own name for an absolute path; so files of the same name in different folders stay different
+/// documents and re-ingesting a tree updates the same documents.
 /// </summary>
 internal static partial class SourceFiles
 {
@@ -47,7 +48,7 @@ internal static partial class SourceFiles
                     throw CliException.Usage($"'{given}' is not a supported file type.", $"rag ingest reads {string.Join(' ', SupportedExtensions)}.");
                 }
 
-                files.Add(new SourceFile(full, DocumentId(System.IO.Path.GetFileName(full))));
+                files.Add(new SourceFile(full, DocumentId(AsWritten(given) ?? System.IO.Path.GetFileName(full))));
             }
             else if (Directory.Exists(full))
             {
@@ -79,6 +80,22 @@ internal static partial class SourceFiles
         }
 
         return new SourceSelection(distinct, skipped);
+    }
+
+    /// <summary>
+    /// A file named by a relative path below the current directory, as written ("deploy/README.md"), so that two
+    /// files of one name in different folders stay apart; null for an absolute path or one that climbs out ("../x"),
+    /// whose id is then the file's own name.
+    /// </summary>
+    private static string? AsWritten(string given)
+    {
+        if (System.IO.Path.IsPathRooted(given))
+        {
+            return null;
+        }
+
+        var relative = System.IO.Path.GetRelativePath(".", given); // folds "./a" and "a//b"
+        return relative == ".." || relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) ? null : relative;
     }
 
     /// <summary>A gateway document id for a relative path: unsafe characters (separators included) become '_'.</summary>

@@ -40,6 +40,21 @@ public sealed class SourceFilesTests
     }
 
     [Fact]
+    public void Expand_FilesOfOneNameByRelativePaths_IdsFromThePathsAsWritten()
+    {
+        using var temp = new TemporaryDirectory();
+        temp.File("work/README.md", "top");
+        temp.File("work/deploy/README.md", "deploy");
+        temp.File("work/notes/a.txt", "notes");
+        temp.File("elsewhere/b.txt", "outside");
+        var environment = new CliEnvironment(new Dictionary<string, string>(), Path.Combine(temp.Path, "work"), AppContext.BaseDirectory);
+
+        var selection = SourceFiles.Expand(["README.md", "deploy/README.md", "./notes//a.txt", "../elsewhere/b.txt"], environment);
+
+        Assert.Equal(["README.md", "deploy_README.md", "notes_a.txt", "b.txt"], selection.Files.Select(f => f.DocumentId));
+    }
+
+    [Fact]
     public void Expand_UnsupportedFileNamedExplicitly_IsAUsageError()
     {
         using var temp = new TemporaryDirectory();
