@@ -18,4 +18,10 @@ internal static partial class OrchestratorLog
 
     [LoggerMessage(5, LogLevel.Information, "Opened the {Provider} index at {Location}.")]
     public static partial void IndexOpened(ILogger logger, string provider, string location);
+
+    [LoggerMessage(6, LogLevel.Information, "Removed {Files} stored upload files no document refers to (left by an interrupted upload or delete).")]
+    public static partial void OrphanedFilesRemoved(ILogger logger, int files);
+
+    [LoggerMessage(7, LogLevel.Warning, "Could not sweep stored uploads for orphaned files: {Reason}")]
+    public static partial void OrphanSweepFailed(ILogger logger, string reason);
 }

@@ -44,24 +44,59 @@ internal sealed class DocumentFiles(string root)
         }
     }
 
-    /// <summary>Deletes every stored version of the document except <paramref name="keep"/>.</summary>
-    public void DeleteOtherVersions(string collection, string documentId, string keep)
+    /// <summary>Deletes every stored version of the document except <paramref name="keep"/>, and any partial write.</summary>
+    /// <returns>How many files were deleted.</returns>
+    public int DeleteOtherVersions(string collection, string documentId, string keep)
     {
+        var deleted = 0;
         foreach (var file in Directory.EnumerateFiles(DocumentDirectory(collection, documentId)))
         {
             if (!string.Equals(file, keep, StringComparison.Ordinal))
             {
                 File.Delete(file);
+                deleted++;
             }
         }
+
+        return deleted;
     }
 
-    public void DeleteDocument(string collection, string documentId)
+    /// <returns>How many files were deleted.</returns>
+    public int DeleteDocument(string collection, string documentId)
     {
         var directory = DocumentDirectory(collection, documentId);
-        if (Directory.Exists(directory))
+        if (!Directory.Exists(directory))
         {
-            Directory.Delete(directory, recursive: true);
+            return 0;
+        }
+
+        var files = Directory.EnumerateFiles(directory).Count();
+        Directory.Delete(directory, recursive: true);
+        return files;
+    }
+
+    /// <summary>Every document folder on disk, as (collection, document id).</summary>
+    public IReadOnlyList<(string Collection, string DocumentId)> StoredDocuments() =>
+        !Directory.Exists(Root) ? [] :
+        [.. Directory.EnumerateDirectories(Root).SelectMany(collection => Directory.EnumerateDirectories(collection)
+            .Select(document => (Path.GetFileName(collection), Path.GetFileName(document))))];
+
+    /// <summary>Removes collection folders left empty; one an upload is filling at the same moment stays.</summary>
+    public void DeleteEmptyCollectionFolders()
+    {
+        foreach (var collection in Directory.Exists(Root) ? Directory.EnumerateDirectories(Root).ToList() : [])
+        {
+            try
+            {
+                if (!Directory.EnumerateFileSystemEntries(collection).Any())
+                {
+                    Directory.Delete(collection, recursive: false);
+                }
+            }
+            catch (IOException)
+            {
+                // Not empty after all: an upload created a document folder in it since the check.
+            }
         }
     }
 

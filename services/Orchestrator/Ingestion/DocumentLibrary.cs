@@ -165,6 +165,27 @@ internal sealed class DocumentLibrary(
         return Describe(status.Get(request.Collection, documentId)!);
     }
 
+    /// <summary>
+    /// Deletes stored files no document refers to: what a crash leaves between storing an upload and queueing it,
+    /// between queueing a new version and deleting the old one, or halfway through deleting a document or a collection.
+    /// Each document is swept under its lock, so an upload or delete running meanwhile is never cut short.
+    /// </summary>
+    /// <returns>How many files were deleted.</returns>
+    public async Task<int> RemoveOrphanedFilesAsync(CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var (collection, documentId) in files.StoredDocuments())
+        {
+            using var held = await _locks.AcquireAsync(collection, documentId, cancellationToken);
+            deleted += status.Get(collection, documentId) is { } document
+                ? files.DeleteOtherVersions(collection, documentId, document.SourcePath)
+                : files.DeleteDocument(collection, documentId);
+        }
+
+        files.DeleteEmptyCollectionFolders();
+        return deleted;
+    }
+
     public async Task<(IReadOnlyList<Document> Documents, string NextPageToken)> ListDocumentsAsync(ListDocumentsRequest request, CancellationToken cancellationToken)
     {
         await RequireCollectionAsync(request.Collection, "collection", cancellationToken);

@@ -5,7 +5,8 @@ using RagPlatform.Ingestion.Pipeline;
 namespace RagPlatform.Orchestrator.Ingestion;
 
 /// <summary>
-/// Drains the durable ingestion queue for the life of the process: after start-up (picking up what a crash left),
+/// Drains the durable ingestion queue for the life of the process: after start-up (picking up what a crash left, and
+/// first deleting stored files a crash left without a document),
 /// on every upload, and every few seconds. A dependency outage or a full disk pauses it for
 /// <see cref="IngestionSettings.RetryDelay"/>; nothing is lost meanwhile, documents just stay queued.
 /// </summary>
@@ -16,6 +17,7 @@ internal sealed class IngestionWorker(DocumentLibrary library, IngestionSettings
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await RemoveOrphanedFilesAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var pause = IdlePoll;
@@ -54,6 +56,22 @@ internal sealed class IngestionWorker(DocumentLibrary library, IngestionSettings
                     return;
                 }
             }
+        }
+    }
+
+    private async Task RemoveOrphanedFilesAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (await library.RemoveOrphanedFilesAsync(stoppingToken) is > 0 and var removed)
+            {
+                OrchestratorLog.OrphanedFilesRemoved(logger, removed);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Orphans cost disk space, not correctness: the service runs on and the next start tries again.
+            OrchestratorLog.OrphanSweepFailed(logger, ex.Message);
         }
     }
 }

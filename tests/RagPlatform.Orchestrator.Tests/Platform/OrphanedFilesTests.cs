@@ -1,0 +1,77 @@
+using System.Net;
+
+namespace RagPlatform.Orchestrator.Tests.Platform;
+
+/// <summary>
+/// What a crash can leave in the orchestrator's stored uploads (an upload stored but never queued, an old version
+/// not yet deleted, a partial write, a half-deleted collection) is swept at the next start, and only that: the
+/// documents the status store knows keep their files and stay indexed.
+/// </summary>
+[Trait("Category", "Fault")]
+public sealed class OrphanedFilesTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly string _data = Directory.CreateTempSubdirectory("rag-orphans-").FullName;
+    private RunningPlatform _platform = null!;
+    private GatewayClient _gateway = null!;
+
+    private string Uploads => Path.Combine(_data, "orchestrator", "uploads");
+
+    public async Task InitializeAsync()
+    {
+        _platform = await RunningPlatform.StartAsync(new PlatformOptions(_data));
+        _gateway = new GatewayClient(_platform.CreateClient());
+    }
+
+    public async Task DisposeAsync()
+    {
+        _gateway.Http.Dispose();
+        await _platform.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Restart_AfterCrashLeftOrphans_DeletesThemAndKeepsEveryDocumentsFile()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await _gateway.CreateCollectionAsync("docs")).StatusCode);
+        await _gateway.UploadTextAsync("docs", "owls.txt", "Owls hunt at night.");
+        await _gateway.WaitUntilSettledAsync("docs", Bound);
+        var kept = Assert.Single(Directory.GetFiles(Path.Combine(Uploads, "docs", "owls.txt")));
+        await _platform.KillAsync(PlatformService.Orchestrator);
+
+        string[] orphans =
+        [
+            Plant("docs", "never-queued.txt", "0123.txt"),
+            Plant("docs", "owls.txt", "an-older-version.txt"),
+            Plant("docs", "owls.txt", ".5f2a.tmp"),
+            Plant("deleted-collection", "notes.md", "abcd.md"),
+        ];
+        await _platform.StartServiceAsync(PlatformService.Orchestrator);
+
+        await WaitUntilAsync(() => !orphans.Any(File.Exists));
+        Assert.True(File.Exists(kept));
+        Assert.False(Directory.Exists(Path.Combine(Uploads, "docs", "never-queued.txt")));
+        Assert.False(Directory.Exists(Path.Combine(Uploads, "deleted-collection")));
+        Assert.Equal("indexed", (await _gateway.GetDocumentAsync("docs", "owls.txt")).GetProperty("state").GetString());
+        var answer = await _gateway.AskAsync(new { collection = "docs", question = "When do owls hunt?", mode = "lexical", maxTokens = 2 });
+        Assert.Contains(answer.GetProperty("citations").EnumerateArray(), c => c.GetProperty("documentId").GetString() == "owls.txt");
+    }
+
+    private string Plant(string collection, string documentId, string fileName)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(Uploads, collection, documentId)).FullName;
+        var path = Path.Combine(directory, fileName);
+        File.WriteAllText(path, "left behind by a crash");
+        return path;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The orphaned files were still there a minute after the restart.");
+            await Task.Delay(100);
+        }
+    }
+}
