@@ -161,8 +161,11 @@ internal sealed class DocumentLibrary(
             throw DiskFullError();
         }
 
+        // Described before the worker is woken, so the answer is the state the upload was accepted in (queued), not
+        // whatever step the worker has reached by the time the response is built.
+        var accepted = Describe(status.Get(request.Collection, documentId)!);
         _workAvailable.Release();
-        return Describe(status.Get(request.Collection, documentId)!);
+        return accepted;
     }
 
     /// <summary>
