@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
@@ -44,7 +45,7 @@ public static class Telemetry
         return builder;
     }
 
-    private static bool IsHealthProbe(Microsoft.AspNetCore.Http.PathString path) =>
+    private static bool IsHealthProbe(PathString path) =>
         path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.Ordinal)
         || path.StartsWithSegments("/healthz", StringComparison.Ordinal)
         || path.StartsWithSegments("/readyz", StringComparison.Ordinal);

@@ -8,27 +8,13 @@ namespace RagPlatform.Orchestrator.Tests.Platform;
 /// documents the status store knows keep their files and stay indexed.
 /// </summary>
 [Trait("Category", "Fault")]
-public sealed class OrphanedFilesTests : IAsyncLifetime
+public sealed class OrphanedFilesTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-    private readonly string _data = Directory.CreateTempSubdirectory("rag-orphans-").FullName;
-    private RunningPlatform _platform = null!;
-    private GatewayClient _gateway = null!;
+    private readonly RunningPlatform _platform = fixture.Platform;
+    private readonly GatewayClient _gateway = fixture.Gateway;
 
-    private string Uploads => Path.Combine(_data, "orchestrator", "uploads");
-
-    public async Task InitializeAsync()
-    {
-        _platform = await RunningPlatform.StartAsync(new PlatformOptions(_data));
-        _gateway = new GatewayClient(_platform.CreateClient());
-    }
-
-    public async Task DisposeAsync()
-    {
-        _gateway.Http.Dispose();
-        await _platform.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    private string Uploads => Path.Combine(fixture.DataDirectory, "orchestrator", "uploads");
 
     [Fact]
     public async Task Restart_AfterCrashLeftOrphans_DeletesThemAndKeepsEveryDocumentsFile()

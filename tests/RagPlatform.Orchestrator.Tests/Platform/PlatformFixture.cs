@@ -5,6 +5,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("rag-orchestrator-").FullName;
 
+    /// <summary>Where the services keep their state (the orchestrator's under orchestrator/).</summary>
+    public string DataDirectory => _data;
+
     public RunningPlatform Platform { get; private set; } = null!;
 
     public GatewayClient Gateway { get; private set; } = null!;
