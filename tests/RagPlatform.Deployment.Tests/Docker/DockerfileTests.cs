@@ -47,7 +47,7 @@ public sealed class DockerfileTests
     [InlineData(@"/app/RagPlatform\.Embedder\.dll""\]", @"/app/RagPlatform.Embeder.dll""]", "target embedder: ENTRYPOINT must be")]
     [InlineData(@"COPY services/RagPlatform\.Tokenizers/RagPlatform\.Tokenizers\.csproj [^\n]*\n", "", "services/RagPlatform.Tokenizers/RagPlatform.Tokenizers.csproj is referenced by a host but not copied")]
     [InlineData(@" \\\n && dotnet restore services/Gateway/RagPlatform\.Gateway\.csproj", "", "services/Gateway/RagPlatform.Gateway.csproj is not restored")]
-    [InlineData(@"Generator__ModelDirectory=", "RAG_ONNXRUNTIME_LIBRARY=/opt/onnxruntime/libonnxruntime.so.1 \\\n    Generator__ModelDirectory=", "target generator: ENV RAG_ONNXRUNTIME_LIBRARY is not a configuration key")]
+    [InlineData(@"Generator__ModelDirectory=", "OnnxRuntime__LibraryPath=/opt/onnxruntime/libonnxruntime.so \\\n    Generator__ModelDirectory=", "target generator: ENV OnnxRuntime__LibraryPath is not a configuration key")]
     [InlineData(@"Logging__Json=true", "Logging__Json=false", "target embedder: logs are not JSON")]
     [InlineData(@"Generator__ModelDirectory=/models/qwen2\.5", "Generator__ModelDirectory=/app/qwen2.5", "target generator: Generator__ModelDirectory must point under /models/")]
     [InlineData(@"Orchestrator__DataDirectory=/data/orchestrator", "Orchestrator__DataDirectory=.data/orchestrator", "target orchestrator: Orchestrator__DataDirectory must be an absolute path under /data/")]

@@ -24,7 +24,7 @@ public sealed class ServiceCatalogTests
     [InlineData("embedder", "Orchestrator__DataDirectory")]
     [InlineData("gateway", "Grpc__Url")]
     [InlineData("gateway", "OnnxRuntime__ExecutionProvider")]
-    [InlineData("embedder", "RAG_ONNXRUNTIME_LIBRARY")]
+    [InlineData("embedder", "OnnxRuntime__LibraryPath")]
     [InlineData("orchestrator", "Downstream__Qdrant__Url")]
     [InlineData("orchestrator", "Orchestrator__FullDataDirectory")]
     [InlineData("reranker", "Logging__LogLevel")]
