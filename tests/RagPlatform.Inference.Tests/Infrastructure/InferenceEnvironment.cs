@@ -28,6 +28,9 @@ public sealed class InferenceEnvironment : IAsyncLifetime
     /// <summary>The tiny Qwen with a float16 KV cache at the graph boundary (built by Fixtures/fp16_kv_variant.py).</summary>
     public ModelDirectory QwenFloat16Cache { get; private set; } = null!;
 
+    /// <summary>The tiny Qwen returning logits for its last position only (built by Fixtures/last_logits_variant.py).</summary>
+    public ModelDirectory QwenLastLogits { get; private set; } = null!;
+
     /// <summary>One intra-op thread: the machine is small and tests run beside other work.</summary>
     public static InferenceSessionOptions Session { get; } = new() { IntraOpThreads = 1 };
 
@@ -46,7 +49,8 @@ public sealed class InferenceEnvironment : IAsyncLifetime
         Embedder = ModelDirectory.Load(TestAssets.TinyModel("minilm-embedder"));
         Reranker = ModelDirectory.Load(TestAssets.TinyModel("minilm-reranker"));
         Qwen = ModelDirectory.Load(TestAssets.TinyModel("qwen2.5"));
-        QwenFloat16Cache = ModelDirectory.Load(await BuildFloat16CacheVariantAsync());
+        QwenFloat16Cache = ModelDirectory.Load(await BuildQwenVariantAsync("fp16_kv_variant.py", "qwen2.5-fp16kv"));
+        QwenLastLogits = ModelDirectory.Load(await BuildQwenVariantAsync("last_logits_variant.py", "qwen2.5-last-logits"));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -63,9 +67,10 @@ public sealed class InferenceEnvironment : IAsyncLifetime
         return (response, folder);
     }
 
-    private static async Task<string> BuildFloat16CacheVariantAsync()
+    /// <summary>A copy of the tiny Qwen rewritten by Fixtures/<paramref name="script"/>, rebuilt when the original is newer.</summary>
+    private static async Task<string> BuildQwenVariantAsync(string script, string name)
     {
-        var target = Path.Combine(TestPaths.RepoRoot, ".models", "inference-tests", "qwen2.5-fp16kv");
+        var target = Path.Combine(TestPaths.RepoRoot, ".models", "inference-tests", name);
         var source = TestAssets.TinyModel("qwen2.5");
         var model = Path.Combine(target, "onnx", "model.onnx");
         if (File.Exists(model) && File.GetLastWriteTimeUtc(model) >= File.GetLastWriteTimeUtc(Path.Combine(source, "onnx", "model.onnx")))
@@ -75,8 +80,8 @@ public sealed class InferenceEnvironment : IAsyncLifetime
 
         // Built beside the target and swapped in, so a concurrent test run never sees half a model.
         var building = target + $".{Environment.ProcessId}.tmp";
-        var script = Path.Combine(TestPaths.RepoRoot, "tests", "RagPlatform.Inference.Tests", "Fixtures", "fp16_kv_variant.py");
-        (await ExternalCommand.RunAsync("/usr/bin/python3", [script, source, building], TestPaths.RepoRoot, SetupTimeout)).EnsureSuccess();
+        var builder = Path.Combine(TestPaths.RepoRoot, "tests", "RagPlatform.Inference.Tests", "Fixtures", script);
+        (await ExternalCommand.RunAsync("/usr/bin/python3", [builder, source, building], TestPaths.RepoRoot, SetupTimeout)).EnsureSuccess();
         if (Directory.Exists(target))
         {
             Directory.Delete(target, recursive: true);
