@@ -147,7 +147,9 @@ public sealed class OnnxSessionFactory
         }
         catch (DllNotFoundException ex)
         {
-            return ex.Message;
+            // .NET's message ends with the loader's own line, e.g. "libcublasLt.so.13: cannot open shared object file".
+            var loader = ex.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+            return $"{CudaProviderLibrary} does not load: {loader ?? ex.Message}.";
         }
     }
 }
