@@ -9,8 +9,12 @@ namespace RagPlatform.Inference.Generation;
 /// <summary>
 /// One sequence's decoding state: the KV cache (ORT's present.* outputs fed back as the next step's past_key_values.*
 /// without a copy) and the id, position and mask buffers, sized once for the whole generation and handed to ORT pinned,
-/// so a step allocates no arrays. Not thread-safe; dispose to release the cache.
+/// so a step allocates no data buffers. Not thread-safe; dispose to release the cache.
 /// </summary>
+/// <remarks>
+/// Plain runs rather than an IOBinding: on the CPU provider the cache already stays where ORT wrote it and the logits
+/// are read in place, so a binding would save only the per-run name lookups, which the decode step does not notice.
+/// </remarks>
 internal sealed class DecoderState : IDisposable
 {
     private readonly OnnxSession _session;
@@ -99,7 +103,10 @@ internal sealed class DecoderState : IDisposable
         }
     }
 
-    /// <summary>One forward pass; returns the logits, which the caller disposes (the cache stays with this state).</summary>
+    /// <summary>
+    /// One forward pass; returns the logits, which the caller disposes as soon as it has read them so a prefill chunk's
+    /// large logits do not live until the next step (the outputs that own the cache dispose them again, a no-op).
+    /// </summary>
     private OrtValue Run(ReadOnlySpan<int> ids, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_cacheOwner is null, this);
