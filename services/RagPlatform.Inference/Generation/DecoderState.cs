@@ -13,7 +13,8 @@ namespace RagPlatform.Inference.Generation;
 /// </summary>
 /// <remarks>
 /// Plain runs rather than an IOBinding: on the CPU provider the cache already stays where ORT wrote it and the logits
-/// are read in place, so a binding would save only the per-run name lookups, which the decode step does not notice.
+/// are read in place, so a binding saves only name lookups, and its outputs must be re-bound every step because their
+/// shape grows. Measured on the tiny forged Qwen (128 one-token steps, 9 interleaved rounds): no gain beyond noise.
 /// </remarks>
 internal sealed class DecoderState : IDisposable
 {
