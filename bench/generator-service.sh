@@ -7,7 +7,6 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 tokens="${TOKENS:-32}"
 dotnet build -c Release "$repo/services/Generator/RagPlatform.Generator.csproj" -v q -nologo >/dev/null
 dotnet build -c Release "$repo/bench/GeneratorService/RagPlatform.Bench.GeneratorService.csproj" -v q -nologo >/dev/null
-export RAG_ONNXRUNTIME_LIBRARY="${RAG_ONNXRUNTIME_LIBRARY:-$repo/.native/onnxruntime/linux-x64/libonnxruntime.so.1}"
 models=()
 for m in qwen2.5 smollm2; do
   [[ -f "$repo/.models/forged/real/$m/config.json" ]] && models+=("$repo/.models/forged/real/$m")

@@ -31,7 +31,6 @@ if [ ! -d "$docs" ]; then
   log "installing python3.11-doc (the corpus)"
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3.11-doc >/dev/null
 fi
-bash scripts/setup/onnxruntime.sh
 [ -n "${EMBEDDER_DIR:-}" ] || bash scripts/forge-models.sh --size real --models minilm-embedder
 bash scripts/setup/npm-folder.sh "$node_dir"
 release_build bench/Ingestion

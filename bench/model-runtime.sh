@@ -21,7 +21,6 @@ out="$root/artifacts/bench/model-runtime"
 node_dir="$root/bench/node/model-runtime"
 models="$root/.models/forged/real"
 
-bash scripts/setup/onnxruntime.sh
 bash scripts/forge-models.sh --size real --models minilm-embedder,qwen2.5,smollm2
 bash scripts/setup/npm-folder.sh "$node_dir"
 release_build bench/ModelRuntime

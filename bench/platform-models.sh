@@ -1,8 +1,7 @@
-# Sourced by bench/platform-ask.sh and bench/platform-soak.sh: the ONNX Runtime library, the models the platform runs
+# Sourced by bench/platform-ask.sh and bench/platform-soak.sh: the models the platform runs
 # with (MODELS: tiny (default) or real, forged if missing) and the Release build of bench/Platform.
 # Sets: models, platform_bench (the command line that runs bench/Platform).
 models="${MODELS:-tiny}"
-bash scripts/setup/onnxruntime.sh
 if [ "$models" = real ]; then
   bash scripts/forge-models.sh --size real --models minilm-embedder,minilm-reranker,qwen2.5
 else

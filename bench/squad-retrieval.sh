@@ -17,7 +17,6 @@ out="$root/artifacts/bench/squad-retrieval"
 log() { echo "squad-retrieval.sh: $*" >&2; }
 
 bash scripts/setup/shared-assets.sh   # SQuAD dev in $RAG_SHARED_DIR (../shared, or fetched and checked)
-bash scripts/setup/onnxruntime.sh
 [ -n "${EMBEDDER_DIR:-}" ] || bash scripts/forge-models.sh --size real --models minilm-embedder
 release_build bench/SquadRetrieval
 

@@ -15,7 +15,6 @@ step() {
 
 step apt-packages       # python3-onnx, numpy (forge), poppler-utils (PDF ingestion)
 step shared-assets      # real tokenizers, configs and SQuAD dev (../shared, or fetched and verified)
-step onnxruntime        # the native ONNX Runtime engine, from npm's onnxruntime-node
 step grpc-interop       # @grpc/grpc-js peer for the interop suite
 step transformers-js    # @huggingface/transformers oracle for parity tests
 step forge-tiny         # tiny forged models used by the tests

@@ -3,7 +3,7 @@ using System.Globalization;
 using RagPlatform.Bench.GeneratorService;
 using RagPlatform.Inference.Generation;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 
 // Usage: dotnet RagPlatform.Bench.GeneratorService.dll <generator-host.dll> <model-dir>... [--tokens N]
 // Each model: in-process TextGenerator, then (when it has a tokenizer) the Generator service, with 1 and 4 streams.
@@ -14,12 +14,12 @@ int[] concurrencies = [1, 4];
 
 Console.WriteLine("| model | path | streams | time to first token (median ms) | tokens/s per stream | tokens/s total |");
 Console.WriteLine("|---|---|---|---|---|---|");
-using var runtime = OnnxRuntime.Create();
+var sessions = OnnxSessionFactory.Create();
 foreach (var path in models)
 {
     var directory = ModelDirectory.Load(path, requireTokenizer: false);
     var name = Path.GetFileName(path);
-    using (var generator = TextGenerator.Open(runtime, directory, new TextGeneratorOptions { Session = new InferenceSessionOptions { IntraOpThreads = 2 } }))
+    using (var generator = TextGenerator.Open(sessions, directory, new TextGeneratorOptions { Session = new InferenceSessionOptions { IntraOpThreads = 2 } }))
     {
         // A tokenizer-less model (smollm2 is config-only) is fed raw token ids.
         var prompt = directory.HasTokenizer

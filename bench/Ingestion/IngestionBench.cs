@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Text.Json;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Models;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Ingestion.Chunking;
 using RagPlatform.Ingestion.Embedding;
 using RagPlatform.Ingestion.Parsing;
 using RagPlatform.Ingestion.Pipeline;
 using RagPlatform.Ingestion.Status;
-using RagPlatform.Onnx;
 using RagPlatform.Retrieval;
 
 using RagPlatform.Bench;
@@ -44,9 +44,9 @@ internal static class IngestionBench
             Directory.Delete(work, recursive: true);
         }
 
-        using var runtime = OnnxRuntime.Create();
+        var sessions = OnnxSessionFactory.Create();
         var model = ModelDirectory.Load(args.String("model"));
-        using var embedder = TextEmbedder.Open(runtime, model, new TextEmbedderOptions
+        using var embedder = TextEmbedder.Open(sessions, model, new TextEmbedderOptions
         {
             Session = new InferenceSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 },
         });
@@ -122,8 +122,8 @@ internal static class IngestionBench
         var corpus = Corpus.Open(args.String("docs"), args.Int("max-docs", 0));
         var selected = corpus.Selected.ToHashSet(StringComparer.Ordinal);
         var model = ModelDirectory.Load(args.String("model"));
-        using var runtime = OnnxRuntime.Create();
-        using var embedder = TextEmbedder.Open(runtime, model); // for its token limit, exactly as the pipeline run sees it
+        var sessions = OnnxSessionFactory.Create();
+        using var embedder = TextEmbedder.Open(sessions, model); // for its token limit, exactly as the pipeline run sees it
         var parsers = new DocumentParsers(new ParsingOptions());
         var chunker = new TextChunker(model.Tokenizer, new ChunkingOptions(), embedder.MaxTokens);
         var (read, parse, chunk) = (TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
@@ -187,8 +187,8 @@ internal static class IngestionBench
         using var inputs = JsonDocument.Parse(File.ReadAllBytes(args.String("inputs")));
         var texts = inputs.RootElement.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
         var batchSize = inputs.RootElement.GetProperty("batchSize").GetInt32();
-        using var runtime = OnnxRuntime.Create();
-        using var embedder = TextEmbedder.Open(runtime, ModelDirectory.Load(args.String("model")), new TextEmbedderOptions
+        var sessions = OnnxSessionFactory.Create();
+        using var embedder = TextEmbedder.Open(sessions, ModelDirectory.Load(args.String("model")), new TextEmbedderOptions
         {
             MaxBatchSize = batchSize,
             Session = new InferenceSessionOptions { IntraOpThreads = args.Int("threads"), InterOpThreads = 1 },

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RagPlatform.Inference.Generation;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 
 namespace RagPlatform.Bench.ModelRuntime;
 
@@ -18,9 +18,9 @@ internal static class DecodeBench
         var threads = args.Int("threads");
         var directory = args.String("model");
         var clock = Stopwatch.StartNew();
-        using var runtime = OnnxRuntime.Create();
+        var sessions = OnnxSessionFactory.Create();
         var model = ModelDirectory.Load(directory, requireTokenizer: false);
-        using var generator = TextGenerator.Open(runtime, model, new TextGeneratorOptions
+        using var generator = TextGenerator.Open(sessions, model, new TextGeneratorOptions
         {
             Session = new InferenceSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 },
         });

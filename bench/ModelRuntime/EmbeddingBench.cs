@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 
 namespace RagPlatform.Bench.ModelRuntime;
 
@@ -52,9 +52,9 @@ internal static partial class EmbeddingBench
         var threads = args.Int("threads");
         using var inputs = JsonDocument.Parse(File.ReadAllBytes(args.String("inputs")));
         var texts = inputs.RootElement.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
-        using var runtime = OnnxRuntime.Create();
+        var sessions = OnnxSessionFactory.Create();
         var model = ModelDirectory.Load(args.String("model"));
-        using var embedder = TextEmbedder.Open(runtime, model, new TextEmbedderOptions
+        using var embedder = TextEmbedder.Open(sessions, model, new TextEmbedderOptions
         {
             MaxBatchSize = batch,
             Session = new InferenceSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 },

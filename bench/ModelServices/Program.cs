@@ -5,7 +5,7 @@ using RagPlatform.Contracts.V1;
 using RagPlatform.Grpc;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Testing;
 
 // Usage: RagPlatform.Bench.ModelServices [--size real|tiny] [--seconds 8] [--clients 1,8,64] [--threads 2]
@@ -19,8 +19,8 @@ var models = Path.Combine(TestPaths.RepoRoot, ".models", "forged", size);
 var duration = TimeSpan.FromSeconds(seconds);
 var texts = Enumerable.Range(0, 512).Select(i => $"Passage {i}: {string.Join(' ', Enumerable.Repeat("retrieval augmented generation", 3 + (i % 12)))}").ToArray();
 
-using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = TestAssets.OnnxRuntimeLibrary });
-using (var embedder = TextEmbedder.Open(runtime, ModelDirectory.Load(Path.Combine(models, "minilm-embedder")),
+var sessions = OnnxSessionFactory.Create();
+using (var embedder = TextEmbedder.Open(sessions, ModelDirectory.Load(Path.Combine(models, "minilm-embedder")),
            new TextEmbedderOptions { Session = new InferenceSessionOptions { IntraOpThreads = int.Parse(threads, provider: null) } }))
 {
     foreach (var n in clients)
@@ -37,7 +37,6 @@ await using (var service = await ServiceProcess.StartAsync(new ServiceProcessOpt
     {
         ["Embedder__ModelDirectory"] = Path.Combine(models, "minilm-embedder"),
         ["Embedder__IntraOpThreads"] = threads,
-        ["RAG_ONNXRUNTIME_LIBRARY"] = TestAssets.OnnxRuntimeLibrary,
         ["Logging__LogLevel__Default"] = "Warning",
     },
 }))
@@ -57,7 +56,6 @@ await using (var service = await ServiceProcess.StartAsync(new ServiceProcessOpt
     {
         ["Reranker__ModelDirectory"] = Path.Combine(models, "minilm-reranker"),
         ["Reranker__IntraOpThreads"] = threads,
-        ["RAG_ONNXRUNTIME_LIBRARY"] = TestAssets.OnnxRuntimeLibrary,
         ["Logging__LogLevel__Default"] = "Warning",
     },
 }))

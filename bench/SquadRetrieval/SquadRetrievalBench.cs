@@ -3,7 +3,7 @@ using RagPlatform.Evaluation.Metrics;
 using RagPlatform.Evaluation.Squad;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Retrieval;
 
 namespace RagPlatform.Bench.SquadRetrieval;
@@ -27,8 +27,8 @@ internal static class SquadRetrievalBench
             Directory.Delete(work, recursive: true);
         }
 
-        using var runtime = OnnxRuntime.Create();
-        using var embedder = TextEmbedder.Open(runtime, ModelDirectory.Load(args.String("model")), new TextEmbedderOptions
+        var sessions = OnnxSessionFactory.Create();
+        using var embedder = TextEmbedder.Open(sessions, ModelDirectory.Load(args.String("model")), new TextEmbedderOptions
         {
             Session = new InferenceSessionOptions { IntraOpThreads = args.Int("threads"), InterOpThreads = 1 },
         });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the toy ONNX graphs the RagPlatform.Onnx tests run into .models/test/.
+# Builds the toy ONNX graphs the runtime tests of RagPlatform.Inference.Tests run into .models/test/.
 # Idempotent: rebuilds only when a model is missing or the builder script changed (its sha256 is
 # recorded in .models/test/.builder-sha256).
 set -euo pipefail
@@ -9,7 +9,7 @@ readonly repo_root
 readonly builder="$repo_root/scripts/testmodels/build_test_models.py"
 readonly out="$repo_root/.models/test"
 readonly stamp="$out/.builder-sha256"
-readonly models=(add_float add_float16 add_int64 int32_bool kv_step long_loop matmul_float)
+readonly models=(add_float add_int64 long_loop matmul_float)
 # Debian's onnx/numpy are only visible to the system interpreter.
 readonly python=/usr/bin/python3
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Builds the tiny ONNX graphs the RagPlatform.Onnx binding tests run (Debian's python3-onnx).
+"""Builds the tiny ONNX graphs the runtime tests of RagPlatform.Inference run (Debian's python3-onnx).
 
 Every model is deterministic: fixed weights, fixed producer fields, so the bytes only change
 when this file does. Weights are small integers so float/float16 results are exact.
@@ -24,7 +24,7 @@ def save(graph, path, metadata=None, **model_fields):
         producer_version=PRODUCER_VERSION,
         **model_fields,
     )
-    # ORT 1.30 reads any IR version up to 11; pin it so the bytes do not depend on onnx's default.
+    # ORT reads any IR version up to 11; pin it so the bytes do not depend on onnx's default.
     model.ir_version = 8
     for key, value in (metadata or {}).items():
         entry = model.metadata_props.add()
@@ -80,39 +80,6 @@ def add_int64(out):
     save(helper.make_graph(nodes, "add_int64", [a, b], [c, d]), os.path.join(out, "add_int64.onnx"))
 
 
-def add_float16(out):
-    """H = (A + B) * 2 over float16 [n]."""
-    a = helper.make_tensor_value_info("A", TensorProto.FLOAT16, ["n"])
-    b = helper.make_tensor_value_info("B", TensorProto.FLOAT16, ["n"])
-    h = helper.make_tensor_value_info("H", TensorProto.FLOAT16, ["n"])
-    two = numpy_helper.from_array(np.array(2, dtype=np.float16), "two")
-    nodes = [helper.make_node("Add", ["A", "B"], ["S"]), helper.make_node("Mul", ["S", "two"], ["H"])]
-    save(helper.make_graph(nodes, "add_float16", [a, b], [h], [two]), os.path.join(out, "add_float16.onnx"))
-
-
-def int32_bool(out):
-    """Doubled = I + I over int32, Negated = Not(M) over bool."""
-    i = helper.make_tensor_value_info("I", TensorProto.INT32, ["n"])
-    m = helper.make_tensor_value_info("M", TensorProto.BOOL, ["k"])
-    doubled = helper.make_tensor_value_info("Doubled", TensorProto.INT32, ["n"])
-    negated = helper.make_tensor_value_info("Negated", TensorProto.BOOL, ["k"])
-    nodes = [helper.make_node("Add", ["I", "I"], ["Doubled"]), helper.make_node("Not", ["M"], ["Negated"])]
-    save(helper.make_graph(nodes, "int32_bool", [i, m], [doubled, negated]), os.path.join(out, "int32_bool.onnx"))
-
-
-def kv_step(out):
-    """A decoder-cache stand-in: present = Concat(past, x) along axis 1, total = sum(present)."""
-    past = helper.make_tensor_value_info("past", TensorProto.FLOAT, [1, "past_len", 2])
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 2])
-    present = helper.make_tensor_value_info("present", TensorProto.FLOAT, [1, "total_len", 2])
-    total = helper.make_tensor_value_info("total", TensorProto.FLOAT, [])
-    nodes = [
-        helper.make_node("Concat", ["past", "x"], ["present"], axis=1),
-        helper.make_node("ReduceSum", ["present"], ["total"], keepdims=0),
-    ]
-    save(helper.make_graph(nodes, "kv_step", [past, x], [present, total]), os.path.join(out, "kv_step.onnx"))
-
-
 def long_loop(out):
     """state = Tanh(state @ W) repeated trip_count times: runs as long as the caller asks."""
     size = 64
@@ -155,7 +122,7 @@ def main():
         sys.exit("usage: build_test_models.py OUTPUT_DIR")
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for build in (add_float, matmul_float, add_int64, add_float16, int32_bool, kv_step, long_loop):
+    for build in (add_float, matmul_float, add_int64, long_loop):
         build(out)
 
 

@@ -1,5 +1,6 @@
 using RagPlatform.Inference.Generation;
 using RagPlatform.Inference.Models;
+using RagPlatform.Inference.Runtime;
 
 namespace RagPlatform.Generator;
 
@@ -14,8 +15,8 @@ internal sealed class GeneratorModel(TextGenerator generator, string modelType, 
     /// <summary>The tokenizer's vocabulary, special tokens included (ModelInfo.vocabulary_size), which may be smaller than the logits.</summary>
     public int TokenizerVocabularySize { get; } = tokenizerVocabularySize;
 
-    public static GeneratorModel Open(Onnx.OnnxRuntime runtime, ModelDirectory directory, GeneratorOptions options) =>
-        new(TextGenerator.Open(runtime, directory, new TextGeneratorOptions { Session = options.SessionOptions, ContextWindow = options.ContextWindow }),
+    public static GeneratorModel Open(OnnxSessionFactory sessions, ModelDirectory directory, GeneratorOptions options) =>
+        new(TextGenerator.Open(sessions, directory, new TextGeneratorOptions { Session = options.SessionOptions, ContextWindow = options.ContextWindow }),
             directory.Config.ModelType, directory.Tokenizer.VocabularySize);
 
     /// <summary>Two greedy tokens: the prompt pass and one cached step, so ORT's lazy set-up is paid before SERVING.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Grpc;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 
 namespace RagPlatform.ServiceDefaults;
 
@@ -17,15 +17,15 @@ public static class Extensions
     /// <summary>
     /// Console logging (JSON when <c>Logging:Json</c> is true), metrics, the gRPC transport on a cleartext HTTP/2
     /// endpoint (<c>Grpc:Url</c>), the health registry, a shutdown grace period (<c>Host:ShutdownTimeout</c>, 30 s
-    /// by default, during which Kestrel lets in-flight calls finish) and the process-wide ONNX Runtime
-    /// (section <c>OnnxRuntime</c>).
+    /// by default, during which Kestrel lets in-flight calls finish) and the process's ONNX Runtime session factory
+    /// (section <c>OnnxRuntime</c>: execution provider, log level).
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         builder.AddHostDefaults();
         builder.WebHost.UseGrpcEndpoint();
         builder.Services.AddGrpcTransport();
-        builder.Services.AddSingleton(sp => CreateOnnxRuntime(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton(sp => CreateOnnxSessionFactory(sp.GetRequiredService<IConfiguration>()));
         return builder;
     }
 
@@ -90,18 +90,16 @@ public static class Extensions
         }
     }
 
-    private static OnnxRuntime CreateOnnxRuntime(IConfiguration configuration)
+    private static OnnxSessionFactory CreateOnnxSessionFactory(IConfiguration configuration)
     {
-        var options = configuration.GetSection("OnnxRuntime").Get<OnnxRuntimeOptions>() ?? new OnnxRuntimeOptions();
+        var options = configuration.GetSection(OnnxRuntimeOptions.SectionName).Get<OnnxRuntimeOptions>() ?? new OnnxRuntimeOptions();
         try
         {
-            return OnnxRuntime.Create(options);
+            return OnnxSessionFactory.Create(options);
         }
-        catch (DllNotFoundException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            throw new ModelStartupException(
-                $"ONNX Runtime is not installed: run scripts/setup/onnxruntime.sh or set {OnnxRuntimeOptions.LibraryEnvironmentVariable} " +
-                $"(or OnnxRuntime:LibraryPath) to libonnxruntime.so.1. {ex.Message}", ex);
+            throw new ModelStartupException(ex.Message, ex);
         }
     }
 }

@@ -58,7 +58,6 @@ public sealed class RunningPlatform : IAsyncDisposable
 
     public static async Task<RunningPlatform> StartAsync(PlatformOptions options)
     {
-        await TestAssets.EnsureOnnxRuntimeAsync();
         if (options.ModelsDirectory is null)
         {
             await TestAssets.EnsureTinyModelsAsync();
@@ -127,7 +126,6 @@ public sealed class RunningPlatform : IAsyncDisposable
         var grpcUrl = $"http://127.0.0.1:{_ports[service]}";
         var environment = new Dictionary<string, string?>
         {
-            ["RAG_ONNXRUNTIME_LIBRARY"] = TestAssets.OnnxRuntimeLibrary,
             ["Grpc__Url"] = grpcUrl,
             ["Grpc__SharedToken"] = _options.SharedToken,
         };

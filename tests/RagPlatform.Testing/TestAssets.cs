@@ -1,21 +1,18 @@
 namespace RagPlatform.Testing;
 
 /// <summary>
-/// Native library, forged models and node peers the process tests need, installed on first use by the repository's
+/// Forged models and node peers the process tests need, installed on first use by the repository's
 /// idempotent scripts under scripts/setup/ (a no-op when already there). Each runs at most once per test run.
 /// </summary>
 public static class TestAssets
 {
     private static readonly TimeSpan SetupTimeout = TimeSpan.FromMinutes(8);
-    private static readonly Lazy<Task> OnnxRuntimeSetup = new(() => EnsureAsync("onnxruntime.sh", [OnnxRuntimeLibrary]));
     private static readonly Lazy<Task> TinyModelSetup = new(() => EnsureAsync("forge-tiny.sh",
         ["minilm-embedder", "minilm-reranker", "qwen2.5"], m => Path.Combine(TinyModels, m, "forge.json")));
     private static readonly Lazy<Task> GrpcInteropSetup = new(() => EnsureAsync("grpc-interop.sh",
         [Path.Combine(GrpcInteropDir, "node_modules", "@grpc", "grpc-js", "package.json")]));
     private static readonly Lazy<Task> TransformersJsSetup = new(() => EnsureAsync("transformers-js.sh",
         [Path.Combine(TransformersJsDir, "node_modules", ".ragplatform-lock.sha256")]));
-
-    public static string OnnxRuntimeLibrary => Path.Combine(TestPaths.RepoRoot, ".native", "onnxruntime", "linux-x64", "libonnxruntime.so.1");
 
     public static string TinyModels => Path.Combine(TestPaths.RepoRoot, ".models", "forged", "tiny");
 
@@ -26,8 +23,6 @@ public static class TestAssets
     public static string TransformersJsDir => Path.Combine(TestPaths.RepoRoot, "tests", "node", "transformers");
 
     public static string TinyModel(string name) => Path.Combine(TinyModels, name);
-
-    public static Task EnsureOnnxRuntimeAsync() => OnnxRuntimeSetup.Value;
 
     /// <summary>.models/forged/tiny/{minilm-embedder, minilm-reranker, qwen2.5}.</summary>
     public static Task EnsureTinyModelsAsync() => TinyModelSetup.Value;

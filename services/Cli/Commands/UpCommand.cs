@@ -111,16 +111,6 @@ internal sealed class UpCommand(CliContext context)
             }
         }
 
-        var onnx = environment.Get("RAG_ONNXRUNTIME_LIBRARY");
-        if (onnx is null && repo is not null)
-        {
-            onnx = Path.Combine(repo, ".native", "onnxruntime", "linux-x64", "libonnxruntime.so.1");
-            if (!File.Exists(onnx))
-            {
-                throw CliException.Unavailable($"The ONNX Runtime native library is not installed ({onnx} is missing).", "Install it with ./scripts/setup.sh.");
-            }
-        }
-
         var data = options.Data is { } d ? environment.FullPath(d) : home.DefaultDataDirectory;
         var ports = PortAssignment.Choose(options.Port, options.GrpcPortBase);
         var (apiKey, created) = SecretFile.ReadOrCreate(home.ApiKeyFile, "rag_");
@@ -130,7 +120,7 @@ internal sealed class UpCommand(CliContext context)
         }
 
         var token = options.InternalToken ? SecretFile.ReadOrCreate(home.GrpcTokenFile, "").Secret : null;
-        return new PlatformPlan(home, hosts, models, data, ports, apiKey, token, onnx);
+        return new PlatformPlan(home, hosts, models, data, ports, apiKey, token);
     }
 
     private async Task WarnIfForgedAsync(PlatformPlan plan, CancellationToken cancellationToken)

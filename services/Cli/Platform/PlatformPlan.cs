@@ -69,8 +69,7 @@ internal sealed record PlatformPlan(
     string DataDirectory,
     PortAssignment Ports,
     string ApiKey,
-    string? GrpcToken,
-    string? OnnxRuntimeLibrary)
+    string? GrpcToken)
 {
     public string GatewayUrl => Ports.Url(PlatformService.Gateway);
 
@@ -85,11 +84,6 @@ internal sealed record PlatformPlan(
             // rag's own settings are not the services' business.
             ["ASPNETCORE_URLS"] = null,
         };
-        if (OnnxRuntimeLibrary is not null)
-        {
-            environment["RAG_ONNXRUNTIME_LIBRARY"] = OnnxRuntimeLibrary;
-        }
-
         if (service.ModelFolder is { } folder)
         {
             environment["Grpc__Url"] = Ports.Url(service);

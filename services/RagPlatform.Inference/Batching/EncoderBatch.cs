@@ -1,5 +1,7 @@
 using System.Buffers;
-using RagPlatform.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Tokenizers;
 
 namespace RagPlatform.Inference.Batching;
@@ -50,16 +52,15 @@ internal sealed class EncoderBatch : IDisposable
 
     private Memory<long> Types => _types.AsMemory(0, BatchSize * SequenceLength);
 
-    /// <summary>Runs <paramref name="session"/> on this batch and returns the requested output (the rest are released).</summary>
-    public SessionOutputs Run(OnnxRuntime runtime, InferenceSession session, EncoderSignature signature, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="session"/> on this batch and returns the signature's output; the caller disposes it.</summary>
+    public IDisposableReadOnlyCollection<OrtValue> Run(OnnxSession session, EncoderSignature signature, CancellationToken cancellationToken)
     {
-        using var ids = runtime.CreateTensor(Ids, [BatchSize, SequenceLength]);
-        using var mask = runtime.CreateTensor(Mask, [BatchSize, SequenceLength]);
-        using var types = signature.HasTokenTypes ? runtime.CreateTensor(Types, [BatchSize, SequenceLength]) : null;
-        NamedTensor[] inputs = types is null
-            ? [new("input_ids", ids), new("attention_mask", mask)]
-            : [new("input_ids", ids), new("attention_mask", mask), new("token_type_ids", types)];
-        return session.Run(inputs, [signature.Output], cancellationToken);
+        long[] shape = [BatchSize, SequenceLength];
+        using var ids = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Ids, shape);
+        using var mask = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Mask, shape);
+        using var types = signature.HasTokenTypes ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Types, shape) : null;
+        OrtValue[] inputs = types is null ? [ids, mask] : [ids, mask, types];
+        return session.Run(signature.InputNames, inputs, signature.OutputNames, cancellationToken);
     }
 
     public void Dispose()
@@ -73,26 +74,33 @@ internal sealed class EncoderBatch : IDisposable
 /// <summary>The inputs an encoder (BERT-like) graph takes and the output a pipeline reads.</summary>
 internal sealed record EncoderSignature(bool HasTokenTypes, string Output)
 {
+    public string[] InputNames { get; } = HasTokenTypes ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
+
+    public string[] OutputNames { get; } = [Output];
+
     /// <summary>Checks the graph has the Optimum encoder interface and picks the first of <paramref name="outputs"/> it has.</summary>
-    public static EncoderSignature Of(InferenceSession session, params string[] outputs)
+    public static EncoderSignature Of(OnnxSession session, params string[] outputs)
     {
         foreach (var required in new[] { "input_ids", "attention_mask" })
         {
-            var input = session.Inputs.FirstOrDefault(i => i.Name == required)
-                ?? throw new NotSupportedException($"'{session.ModelPath}' has no '{required}' input; it has: {string.Join(", ", session.Inputs.Select(i => i.Name))}.");
-            if (input.ElementType != TensorElementType.Int64)
+            if (!session.Inputs.TryGetValue(required, out var input))
             {
-                throw new NotSupportedException($"Input '{required}' of '{session.ModelPath}' is {input.ElementType}; int64 is required.");
+                throw new NotSupportedException($"'{session.ModelPath}' has no '{required}' input; it has: {string.Join(", ", session.Inputs.Keys)}.");
+            }
+
+            if (input.ElementDataType != TensorElementType.Int64)
+            {
+                throw new NotSupportedException($"Input '{required}' of '{session.ModelPath}' is {input.ElementDataType}; int64 is required.");
             }
         }
 
-        var output = outputs.FirstOrDefault(name => session.Outputs.Any(o => o.Name == name))
-            ?? throw new NotSupportedException($"'{session.ModelPath}' has none of the outputs {string.Join(", ", outputs)}; it has: {string.Join(", ", session.Outputs.Select(o => o.Name))}.");
-        if (session.Outputs.First(o => o.Name == output).ElementType != TensorElementType.Float)
+        var output = outputs.FirstOrDefault(session.Outputs.ContainsKey)
+            ?? throw new NotSupportedException($"'{session.ModelPath}' has none of the outputs {string.Join(", ", outputs)}; it has: {string.Join(", ", session.Outputs.Keys)}.");
+        if (session.Outputs[output].ElementDataType != TensorElementType.Float)
         {
             throw new NotSupportedException($"Output '{output}' of '{session.ModelPath}' is not float32.");
         }
 
-        return new EncoderSignature(session.Inputs.Any(i => i.Name == "token_type_ids"), output);
+        return new EncoderSignature(session.Inputs.ContainsKey("token_type_ids"), output);
     }
 }

@@ -1,6 +1,6 @@
 using RagPlatform.Inference.Batching;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Tokenizers;
 
 namespace RagPlatform.Inference.Embeddings;
@@ -13,8 +13,7 @@ namespace RagPlatform.Inference.Embeddings;
 /// <remarks>Synchronous on purpose: the work is CPU-bound inside ONNX Runtime and cancellable through the token.</remarks>
 public sealed class TextEmbedder : IDisposable
 {
-    private readonly OnnxRuntime _runtime;
-    private readonly InferenceSession _session;
+    private readonly OnnxSession _session;
     private readonly ITokenizer _tokenizer;
     private readonly EncoderSignature _signature;
     private readonly TextEmbedderOptions _options;
@@ -22,9 +21,8 @@ public sealed class TextEmbedder : IDisposable
     private readonly EmbeddingPrefixes _prefixes;
     private readonly int _padId;
 
-    private TextEmbedder(OnnxRuntime runtime, InferenceSession session, ModelDirectory model, TextEmbedderOptions options)
+    private TextEmbedder(OnnxSession session, ModelDirectory model, TextEmbedderOptions options)
     {
-        _runtime = runtime;
         _session = session;
         _tokenizer = model.Tokenizer;
         _options = options;
@@ -33,10 +31,10 @@ public sealed class TextEmbedder : IDisposable
         _prefixes = options.Prefixes ?? model.Prefixes;
         _padId = _tokenizer.SpecialTokens.Pad ?? model.Config.PadTokenId ?? 0;
         MaxTokens = new[] { options.MaxTokens ?? int.MaxValue, _tokenizer.ModelMaxLength, model.Config.MaxPositions > 0 ? model.Config.MaxPositions : int.MaxValue }.Min();
-        var declared = session.Outputs.First(o => o.Name == _signature.Output).Dimensions;
-        Dimensions = declared.Count == 3 && declared[2] > 0 ? (int)declared[2] : model.Config.HiddenSize;
+        var declared = session.Outputs[_signature.Output].Dimensions;
+        Dimensions = declared.Length == 3 && declared[2] > 0 ? declared[2] : model.Config.HiddenSize;
         Model = new ModelSummary(model.ModelId, model.Config.Architecture, model.IsForged(session), MaxTokens, Dimensions,
-            _tokenizer.VocabularySize, model.OnnxPath);
+            _tokenizer.VocabularySize, model.OnnxPath) { Device = session.Device };
     }
 
     public ModelSummary Model { get; }
@@ -46,17 +44,17 @@ public sealed class TextEmbedder : IDisposable
     /// <summary>Tokens per text the model sees, special tokens included; longer texts are truncated.</summary>
     public int MaxTokens { get; }
 
-    public static TextEmbedder Open(OnnxRuntime runtime, ModelDirectory model, TextEmbedderOptions? options = null)
+    public static TextEmbedder Open(OnnxSessionFactory sessions, ModelDirectory model, TextEmbedderOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(model);
         options ??= new TextEmbedderOptions();
         options.Validate();
         _ = model.Tokenizer;
-        var session = model.OpenSession(runtime, options.Session);
+        var session = model.OpenSession(sessions, options.Session);
         try
         {
-            return new TextEmbedder(runtime, session, model, options);
+            return new TextEmbedder(session, model, options);
         }
         catch
         {
@@ -93,16 +91,17 @@ public sealed class TextEmbedder : IDisposable
     private void EmbedBatch(TokenEncoding[] rows, Span<Embedding> results, CancellationToken cancellationToken)
     {
         using var batch = new EncoderBatch(rows, _padId);
-        using var outputs = batch.Run(_runtime, _session, _signature, cancellationToken);
+        using var outputs = batch.Run(_session, _signature, cancellationToken);
         var hidden = outputs[0];
-        var shape = hidden.Shape;
+        var shape = hidden.GetTensorTypeAndShape().Shape;
         if (shape.Length != 3 || shape[0] != batch.BatchSize || shape[1] != batch.SequenceLength || shape[2] != Dimensions)
         {
             throw new InvalidOperationException(
-                $"'{_signature.Output}' has shape [{string.Join(',', shape.ToArray())}]; expected [{batch.BatchSize},{batch.SequenceLength},{Dimensions}].");
+                $"'{_signature.Output}' has shape [{string.Join(',', shape)}]; expected [{batch.BatchSize},{batch.SequenceLength},{Dimensions}].");
         }
 
-        var data = hidden.GetData<float>();
+        // Pooled straight from ORT's output buffer: the [batch, sequence, hidden] block is never copied.
+        var data = hidden.GetTensorDataAsSpan<float>();
         for (var r = 0; r < rows.Length; r++)
         {
             var vector = new float[Dimensions];

@@ -1,5 +1,5 @@
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 
 namespace RagPlatform.Inference.Embeddings;
 

@@ -1,5 +1,6 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 
 namespace RagPlatform.Inference.Generation;
 
@@ -9,6 +10,8 @@ internal sealed record CacheLayer(string PastKey, string PastValue, string Prese
 /// <summary>
 /// The I/O of a decoder graph with a KV cache, read from the model rather than assumed (Optimum names:
 /// input_ids, attention_mask, position_ids, past_key_values.{i}.key/.value -> logits, present.{i}.key/.value).
+/// The logits may cover every fed position or only the last one ([batch, 1, vocabulary]): an export that computes the
+/// LM head for the sampled position only.
 /// </summary>
 internal sealed class DecoderSignature
 {
@@ -21,6 +24,8 @@ internal sealed class DecoderSignature
         CacheHeads = cacheHeads;
         HeadDimension = headDimension;
         LogitsType = logitsType;
+        InputNames = ["input_ids", "attention_mask", .. hasPositionIds ? ["position_ids"] : Array.Empty<string>(),
+            .. layers.SelectMany(l => new[] { l.PastKey, l.PastValue })];
         OutputNames = ["logits", .. layers.SelectMany(l => new[] { l.PresentKey, l.PresentValue })];
     }
 
@@ -37,24 +42,27 @@ internal sealed class DecoderSignature
 
     public TensorElementType LogitsType { get; }
 
+    /// <summary>input_ids, attention_mask, position_ids when the model takes it, then every past_key_values.* in layer order.</summary>
+    public string[] InputNames { get; }
+
     /// <summary>logits, then every present.* in layer order.</summary>
     public string[] OutputNames { get; }
 
-    public static DecoderSignature Of(InferenceSession session, ModelConfig config)
+    public static DecoderSignature Of(OnnxSession session, ModelConfig config)
     {
-        var inputs = session.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        var outputs = session.Outputs.ToDictionary(o => o.Name, StringComparer.Ordinal);
+        var inputs = session.Inputs;
+        var outputs = session.Outputs;
         string Describe() => $"'{session.ModelPath}' (inputs: {string.Join(", ", inputs.Keys)}; outputs: {string.Join(", ", outputs.Keys)})";
 
         foreach (var name in new[] { "input_ids", "attention_mask" })
         {
-            if (!inputs.TryGetValue(name, out var input) || input.ElementType != TensorElementType.Int64)
+            if (!inputs.TryGetValue(name, out var input) || input.ElementDataType != TensorElementType.Int64)
             {
                 throw new NotSupportedException($"A decoder needs an int64 '{name}' input; {Describe()} has none.");
             }
         }
 
-        if (!outputs.TryGetValue("logits", out var logits) || logits.ElementType is not (TensorElementType.Float or TensorElementType.Float16))
+        if (!outputs.TryGetValue("logits", out var logits) || logits.ElementDataType is not (TensorElementType.Float or TensorElementType.Float16))
         {
             throw new NotSupportedException($"A decoder needs a float or float16 'logits' output; {Describe()} has none.");
         }
@@ -88,24 +96,24 @@ internal sealed class DecoderSignature
         }
 
         var past = inputs[layers[0].PastKey];
-        if (past.ElementType is not (TensorElementType.Float or TensorElementType.Float16))
+        if (past.ElementDataType is not (TensorElementType.Float or TensorElementType.Float16))
         {
-            throw new NotSupportedException($"The KV cache of '{session.ModelPath}' is {past.ElementType}; float and float16 are supported.");
+            throw new NotSupportedException($"The KV cache of '{session.ModelPath}' is {past.ElementDataType}; float and float16 are supported.");
         }
 
-        if (layers.Any(l => inputs[l.PastKey].ElementType != past.ElementType || inputs[l.PastValue].ElementType != past.ElementType))
+        if (layers.Any(l => inputs[l.PastKey].ElementDataType != past.ElementDataType || inputs[l.PastValue].ElementDataType != past.ElementDataType))
         {
             throw new NotSupportedException($"The KV cache inputs of '{session.ModelPath}' mix element types.");
         }
 
         // [batch, kv_heads, past_sequence_length, head_dim]: trust concrete dimensions, else the config.
-        var heads = past.Dimensions.Count == 4 && past.Dimensions[1] > 0 ? past.Dimensions[1] : config.KeyValueHeads;
-        var headDimension = past.Dimensions.Count == 4 && past.Dimensions[3] > 0 ? past.Dimensions[3] : config.HeadDimension;
+        var heads = past.Dimensions.Length == 4 && past.Dimensions[1] > 0 ? past.Dimensions[1] : config.KeyValueHeads;
+        var headDimension = past.Dimensions.Length == 4 && past.Dimensions[3] > 0 ? past.Dimensions[3] : config.HeadDimension;
         if (heads <= 0 || headDimension <= 0)
         {
             throw new NotSupportedException($"Neither '{session.ModelPath}' nor config.json gives the KV cache's heads and head size.");
         }
 
-        return new DecoderSignature(inputs.ContainsKey("position_ids"), layers.ToArray(), past.ElementType, heads, headDimension, logits.ElementType);
+        return new DecoderSignature(inputs.ContainsKey("position_ids"), layers.ToArray(), past.ElementDataType, heads, headDimension, logits.ElementDataType);
     }
 }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Tokenizers;
 using RagPlatform.Tokenizers.Chat;
 
@@ -15,8 +15,7 @@ namespace RagPlatform.Inference.Generation;
 /// </summary>
 public sealed class TextGenerator : IDisposable
 {
-    private readonly OnnxRuntime _runtime;
-    private readonly InferenceSession _session;
+    private readonly OnnxSession _session;
     private readonly ModelDirectory _model;
     private readonly HashSet<int> _stopTokens;
     private readonly int _vocabularySize;
@@ -27,14 +26,13 @@ public sealed class TextGenerator : IDisposable
     /// <summary>Below this, per-pass overhead would outweigh the memory saved (a huge vocabulary still gets 16-token passes).</summary>
     private const int MinPrefillChunkTokens = 16;
 
-    private TextGenerator(OnnxRuntime runtime, InferenceSession session, ModelDirectory model, TextGeneratorOptions options)
+    private TextGenerator(OnnxSession session, ModelDirectory model, TextGeneratorOptions options)
     {
-        _runtime = runtime;
         _session = session;
         _model = model;
         Signature = DecoderSignature.Of(session, model.Config);
-        var logits = session.Outputs.First(o => o.Name == "logits").Dimensions;
-        _vocabularySize = logits.Count == 3 && logits[2] > 0 ? (int)logits[2] : model.Config.VocabularySize;
+        var logits = session.Outputs["logits"].Dimensions;
+        _vocabularySize = logits.Length == 3 && logits[2] > 0 ? logits[2] : model.Config.VocabularySize;
         if (_vocabularySize <= 0)
         {
             throw new NotSupportedException($"Neither '{model.OnnxPath}' nor config.json gives the vocabulary size.");
@@ -43,7 +41,7 @@ public sealed class TextGenerator : IDisposable
         _stopTokens = model.EosTokenIds.ToHashSet();
         ContextWindow = Math.Min(options.ContextWindow ?? int.MaxValue, model.Config.MaxPositions > 0 ? model.Config.MaxPositions : int.MaxValue);
         PrefillChunkTokens = options.PrefillChunkTokens ?? Math.Max(MinPrefillChunkTokens, PrefillLogitsBudgetBytes / (_vocabularySize * sizeof(float)));
-        Model = new ModelSummary(model.ModelId, model.Config.Architecture, model.IsForged(session), ContextWindow, 0, _vocabularySize, model.OnnxPath);
+        Model = new ModelSummary(model.ModelId, model.Config.Architecture, model.IsForged(session), ContextWindow, 0, _vocabularySize, model.OnnxPath) { Device = session.Device };
     }
 
     public ModelSummary Model { get; }
@@ -64,16 +62,16 @@ public sealed class TextGenerator : IDisposable
 
     /// <param name="model">Its tokenizer is needed for text and chat prompts and for text output; a tokenizer-less
     /// model (benchmarks) takes token-id prompts and streams ids only.</param>
-    public static TextGenerator Open(OnnxRuntime runtime, ModelDirectory model, TextGeneratorOptions? options = null)
+    public static TextGenerator Open(OnnxSessionFactory sessions, ModelDirectory model, TextGeneratorOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(model);
         options ??= new TextGeneratorOptions();
         options.Validate();
-        var session = model.OpenSession(runtime, options.Session);
+        var session = model.OpenSession(sessions, options.Session);
         try
         {
-            return new TextGenerator(runtime, session, model, options);
+            return new TextGenerator(session, model, options);
         }
         catch
         {
@@ -148,7 +146,7 @@ public sealed class TextGenerator : IDisposable
     public void Dispose() => _session.Dispose();
 
     /// <summary>A fresh cache for <paramref name="capacity"/> tokens (the generation loop's, and tests' full-vs-cached comparisons).</summary>
-    internal DecoderState CreateState(int capacity) => new(_runtime, _session, Signature, capacity, CacheTensors);
+    internal DecoderState CreateState(int capacity) => new(_session, Signature, capacity, CacheTensors);
 
     private async IAsyncEnumerable<GenerationChunk> Stream(IReadOnlyList<int> prompt, GenerationOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken)

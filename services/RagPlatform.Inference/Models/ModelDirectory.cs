@@ -1,4 +1,4 @@
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Tokenizers;
 
 namespace RagPlatform.Inference.Models;
@@ -90,19 +90,19 @@ public sealed class ModelDirectory
         return new ModelDirectory(fullPath, config, generation, pooling, prefixes, onnxPath, tokenizer);
     }
 
-    /// <summary>Opens the ONNX model as a session (one per model; <see cref="InferenceSession.Run"/> is thread-safe).</summary>
-    public InferenceSession OpenSession(OnnxRuntime runtime, InferenceSessionOptions? options = null)
+    /// <summary>Opens the ONNX model as a session (one per model; <see cref="OnnxSession.Run"/> is thread-safe).</summary>
+    public OnnxSession OpenSession(OnnxSessionFactory sessions, InferenceSessionOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        return runtime.OpenSession(OnnxPath, options);
+        ArgumentNullException.ThrowIfNull(sessions);
+        return sessions.Open(OnnxPath, options);
     }
 
     /// <summary>Forged when either the config (rag_forged) or the ONNX metadata (forged=true) says so.</summary>
-    public bool IsForged(InferenceSession session)
+    public bool IsForged(OnnxSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
         return Config.Forged ||
-            (session.Metadata.CustomMetadata.TryGetValue("forged", out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase));
+            (session.CustomMetadata.TryGetValue("forged", out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase));
     }
 
     public override string ToString() => $"ModelDirectory({ModelId})";

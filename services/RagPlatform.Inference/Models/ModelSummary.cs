@@ -10,4 +10,8 @@ public sealed record ModelSummary(
     int MaxTokens,
     int Dimensions,
     int VocabularySize,
-    string OnnxPath);
+    string OnnxPath)
+{
+    /// <summary>Where the model runs: "cpu" or "cuda:N" (ModelInfo.device).</summary>
+    public string Device { get; init; } = "cpu";
+}

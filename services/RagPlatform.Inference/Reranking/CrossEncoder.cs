@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using RagPlatform.Inference.Batching;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Tokenizers;
 
 namespace RagPlatform.Inference.Reranking;
@@ -13,23 +13,21 @@ namespace RagPlatform.Inference.Reranking;
 /// <remarks>Synchronous on purpose: the work is CPU-bound inside ONNX Runtime and cancellable through the token.</remarks>
 public sealed class CrossEncoder : IDisposable
 {
-    private readonly OnnxRuntime _runtime;
-    private readonly InferenceSession _session;
+    private readonly OnnxSession _session;
     private readonly ITokenizer _tokenizer;
     private readonly EncoderSignature _signature;
     private readonly CrossEncoderOptions _options;
     private readonly int _pairSpecialTokens;
     private readonly int _padId;
 
-    private CrossEncoder(OnnxRuntime runtime, InferenceSession session, ModelDirectory model, CrossEncoderOptions options)
+    private CrossEncoder(OnnxSession session, ModelDirectory model, CrossEncoderOptions options)
     {
-        _runtime = runtime;
         _session = session;
         _tokenizer = model.Tokenizer;
         _options = options;
         _signature = EncoderSignature.Of(session, "logits");
-        var logits = session.Outputs.First(o => o.Name == "logits").Dimensions;
-        if (logits.Count != 2 || logits[1] is not (1 or -1))
+        var logits = session.Outputs["logits"].Dimensions;
+        if (logits.Length != 2 || logits[1] is not (1 or -1))
         {
             throw new NotSupportedException($"'{model.OnnxPath}' has logits [{string.Join(',', logits)}]; a cross-encoder with one logit per pair is required.");
         }
@@ -37,7 +35,7 @@ public sealed class CrossEncoder : IDisposable
         _pairSpecialTokens = _tokenizer.EncodePair("", "", TruncationStrategy.OnlySecond).Length;
         _padId = _tokenizer.SpecialTokens.Pad ?? model.Config.PadTokenId ?? 0;
         MaxTokens = new[] { options.MaxTokens ?? int.MaxValue, _tokenizer.ModelMaxLength, model.Config.MaxPositions > 0 ? model.Config.MaxPositions : int.MaxValue }.Min();
-        Model = new ModelSummary(model.ModelId, model.Config.Architecture, model.IsForged(session), MaxTokens, 0, _tokenizer.VocabularySize, model.OnnxPath);
+        Model = new ModelSummary(model.ModelId, model.Config.Architecture, model.IsForged(session), MaxTokens, 0, _tokenizer.VocabularySize, model.OnnxPath) { Device = session.Device };
     }
 
     public ModelSummary Model { get; }
@@ -45,17 +43,17 @@ public sealed class CrossEncoder : IDisposable
     /// <summary>Tokens per pair the model sees, special tokens included.</summary>
     public int MaxTokens { get; }
 
-    public static CrossEncoder Open(OnnxRuntime runtime, ModelDirectory model, CrossEncoderOptions? options = null)
+    public static CrossEncoder Open(OnnxSessionFactory sessions, ModelDirectory model, CrossEncoderOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(model);
         options ??= new CrossEncoderOptions();
         options.Validate();
         _ = model.Tokenizer;
-        var session = model.OpenSession(runtime, options.Session);
+        var session = model.OpenSession(sessions, options.Session);
         try
         {
-            return new CrossEncoder(runtime, session, model, options);
+            return new CrossEncoder(session, model, options);
         }
         catch
         {
@@ -106,9 +104,9 @@ public sealed class CrossEncoder : IDisposable
             }
 
             using (var batch = new EncoderBatch(rows, _padId))
-            using (var outputs = batch.Run(_runtime, _session, _signature, cancellationToken))
+            using (var outputs = batch.Run(_session, _signature, cancellationToken))
             {
-                var data = outputs[0].GetData<float>();
+                var data = outputs[0].GetTensorDataAsSpan<float>();
                 if (data.Length != size)
                 {
                     throw new InvalidOperationException($"'logits' has {data.Length} values for {size} pairs.");

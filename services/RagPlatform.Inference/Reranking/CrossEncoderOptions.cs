@@ -1,4 +1,4 @@
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 
 namespace RagPlatform.Inference.Reranking;
 

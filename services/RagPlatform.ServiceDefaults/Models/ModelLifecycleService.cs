@@ -4,18 +4,18 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagPlatform.Grpc;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 
 namespace RagPlatform.ServiceDefaults.Models;
 
 /// <summary>How a service opens and warms its model; given to <see cref="ModelServiceCollectionExtensions.AddModelLifecycle"/>.</summary>
-/// <param name="Open">Opens the pipeline (e.g. TextEmbedder.Open) from the process's runtime, the checked directory and the options.</param>
+/// <param name="Open">Opens the pipeline (e.g. TextEmbedder.Open) with the process's session factory, the checked directory and the options.</param>
 /// <param name="Warm">Runs one small request so the first caller does not pay for ORT's lazy initialisation.</param>
 /// <param name="Describe">The model's summary, for logs (forged warning).</param>
 public sealed record ModelRecipe<TModel, TOptions>(
     string Section,
     string HealthService,
-    Func<OnnxRuntime, ModelDirectory, TOptions, TModel> Open,
+    Func<OnnxSessionFactory, ModelDirectory, TOptions, TModel> Open,
     Action<TModel, CancellationToken> Warm,
     Func<TModel, ModelSummary> Describe)
     where TModel : class, IDisposable
@@ -43,9 +43,9 @@ internal sealed class ModelLifecycleService<TModel, TOptions>(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         health.SetStatus(recipe.HealthService, ServingStatus.NotServing);
-        var runtime = (OnnxRuntime)services.GetService(typeof(OnnxRuntime))!;
+        var sessions = (OnnxSessionFactory)services.GetService(typeof(OnnxSessionFactory))!;
         var directory = OpenDirectory(options.Value);
-        _loading = Task.Run(() => LoadAsync(runtime, directory, options.Value, _stopping.Token), CancellationToken.None);
+        _loading = Task.Run(() => LoadAsync(sessions, directory, options.Value, _stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -76,7 +76,7 @@ internal sealed class ModelLifecycleService<TModel, TOptions>(
         }
     }
 
-    private async Task LoadAsync(OnnxRuntime runtime, ModelDirectory directory, TOptions settings, CancellationToken cancellationToken)
+    private async Task LoadAsync(OnnxSessionFactory sessions, ModelDirectory directory, TOptions settings, CancellationToken cancellationToken)
     {
         try
         {
@@ -88,7 +88,7 @@ internal sealed class ModelLifecycleService<TModel, TOptions>(
 
             var clock = Stopwatch.StartNew();
             ServiceDefaultsLog.ModelLoading(logger, directory.ModelId, directory.Path, recipe.HealthService);
-            var model = recipe.Open(runtime, directory, settings);
+            var model = recipe.Open(sessions, directory, settings);
             try
             {
                 var summary = recipe.Describe(model);

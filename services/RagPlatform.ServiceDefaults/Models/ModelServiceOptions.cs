@@ -1,4 +1,4 @@
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 
 namespace RagPlatform.ServiceDefaults.Models;
 
@@ -17,10 +17,33 @@ public abstract class ModelServiceOptions
     /// <summary>ONNX Runtime threads per operator. 2 fits a 2-core laptop; 0 lets ORT use every core.</summary>
     public int IntraOpThreads { get; set; } = 2;
 
+    /// <summary>Threads running independent operators at once when <see cref="ExecutionMode"/> is Parallel; 0 lets ORT choose.</summary>
+    public int InterOpThreads { get; set; }
+
+    /// <summary>Disabled, Basic, Extended or All: how far ORT rewrites the graph when the model loads.</summary>
+    public GraphOptimization GraphOptimization { get; set; } = GraphOptimization.All;
+
+    /// <summary>Sequential or Parallel: whether independent branches of the graph run at once.</summary>
+    public SessionExecutionMode ExecutionMode { get; set; } = SessionExecutionMode.Sequential;
+
+    /// <summary>ORT's CPU memory arena (buffers reused across runs; the process keeps its high-water mark).</summary>
+    public bool MemoryArena { get; set; } = true;
+
+    /// <summary>ORT's memory pattern (buffers planned from the previous run with the same shapes).</summary>
+    public bool MemoryPattern { get; set; } = true;
+
     /// <summary>Waits this long before loading the model. A test hook to observe NOT_SERVING; keep at zero.</summary>
     public TimeSpan WarmupDelay { get; set; } = TimeSpan.Zero;
 
-    public InferenceSessionOptions SessionOptions => new() { IntraOpThreads = IntraOpThreads };
+    public InferenceSessionOptions SessionOptions => new()
+    {
+        IntraOpThreads = IntraOpThreads,
+        InterOpThreads = InterOpThreads,
+        GraphOptimization = GraphOptimization,
+        ExecutionMode = ExecutionMode,
+        MemoryArena = MemoryArena,
+        MemoryPattern = MemoryPattern,
+    };
 
     /// <summary>Every problem with these settings, each naming its key under <paramref name="section"/>.</summary>
     public virtual IEnumerable<string> Validate(string section)
@@ -33,6 +56,21 @@ public abstract class ModelServiceOptions
         if (IntraOpThreads < 0)
         {
             yield return $"{section}:IntraOpThreads must be 0 (ORT's choice) or positive (was {IntraOpThreads}).";
+        }
+
+        if (InterOpThreads < 0)
+        {
+            yield return $"{section}:InterOpThreads must be 0 (ORT's choice) or positive (was {InterOpThreads}).";
+        }
+
+        if (!Enum.IsDefined(GraphOptimization))
+        {
+            yield return $"{section}:GraphOptimization must be Disabled, Basic, Extended or All (was {GraphOptimization}).";
+        }
+
+        if (!Enum.IsDefined(ExecutionMode))
+        {
+            yield return $"{section}:ExecutionMode must be Sequential or Parallel (was {ExecutionMode}).";
         }
 
         if (WarmupDelay < TimeSpan.Zero)

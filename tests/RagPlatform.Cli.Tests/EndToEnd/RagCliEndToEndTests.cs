@@ -22,7 +22,6 @@ public sealed class RagCliEndToEndTests
     [Fact]
     public async Task Up_Ingest_Ask_Eval_Status_Down_DriveTheRealPlatform()
     {
-        await TestAssets.EnsureOnnxRuntimeAsync();
         await TestAssets.EnsureTinyModelsAsync();
         using var home = new TemporaryDirectory();
         using var corpus = new TemporaryDirectory();

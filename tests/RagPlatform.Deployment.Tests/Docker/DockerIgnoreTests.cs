@@ -22,7 +22,6 @@ public sealed class DockerIgnoreTests
     [InlineData("deploy/docker/production.env")]
     [InlineData("services/Gateway/.env")]
     [InlineData(".models/forged/tiny/qwen2.5/onnx/model.onnx")]
-    [InlineData(".native/onnxruntime/linux-x64/libonnxruntime.so.1")]
     [InlineData(".data/gateway/keys.db")]
     [InlineData("services/Embedder/bin/Release/net10.0/RagPlatform.Embedder.dll")]
     [InlineData("services/RagPlatform.Grpc/obj/project.assets.json")]
@@ -36,7 +35,7 @@ public sealed class DockerIgnoreTests
 
     [Theory]
     [InlineData("!protos/", "protos/")]
-    [InlineData("!scripts/setup/onnxruntime.sh", "scripts/setup/onnxruntime.sh")]
+    [InlineData("!Directory.Build.props", "Directory.Build.props")]
     [InlineData("!NuGet.Config", "NuGet.Config")]
     public void MissingAllowRule_IsReported(string rule, string expectedSource)
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using RagPlatform.Deployment.Tests.Infrastructure;
+using RagPlatform.Testing;
 
 namespace RagPlatform.Deployment.Tests.Docker;
 
@@ -18,15 +19,15 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void Targets_ExistForEveryServiceAndOnlyModelServicesCarryOnnxRuntime()
+    public void ModelServiceBuiltWithoutOnnxRuntime_IsReported()
     {
-        var dockerfile = DockerfileModel.Parse(RealText);
+        var embedder = ServiceCatalog.Get("embedder");
+        var withoutRuntime = embedder with { ProjectPath = Path.Combine(TestPaths.RepoRoot, DockerfileChecks.ProbeProject) };
 
-        foreach (var service in ServiceCatalog.All)
-        {
-            var hasLibrary = dockerfile.Environment(service.Name).ContainsKey(Onnx.OnnxRuntimeOptions.LibraryEnvironmentVariable);
-            Assert.Equal(service.UsesModels, hasLibrary);
-        }
+        var problems = DockerfileChecks.Check(DockerfileModel.Parse(RealText), [withoutRuntime]);
+
+        Assert.Contains(problems, p => p.StartsWith("target embedder: no project", StringComparison.Ordinal) && p.Contains("carries no ONNX Runtime", StringComparison.Ordinal));
+        Assert.Empty(DockerfileChecks.Check(DockerfileModel.Parse(RealText), [embedder]));
     }
 
     // Each row breaks the real Dockerfile in one place and names the problem the checks must then report.
@@ -46,10 +47,7 @@ public sealed class DockerfileTests
     [InlineData(@"/app/RagPlatform\.Embedder\.dll""\]", @"/app/RagPlatform.Embeder.dll""]", "target embedder: ENTRYPOINT must be")]
     [InlineData(@"COPY services/RagPlatform\.Tokenizers/RagPlatform\.Tokenizers\.csproj [^\n]*\n", "", "services/RagPlatform.Tokenizers/RagPlatform.Tokenizers.csproj is referenced by a host but not copied")]
     [InlineData(@" \\\n && dotnet restore services/Gateway/RagPlatform\.Gateway\.csproj", "", "services/Gateway/RagPlatform.Gateway.csproj is not restored")]
-    [InlineData(@"FROM runtime AS gateway", "FROM model-runtime AS gateway", "target gateway: carries ONNX Runtime")]
-    [InlineData(@"RAG_ONNXRUNTIME_LIBRARY=/opt/onnxruntime/", "RAG_ONNXRUNTIME_LIBRARY=/opt/ort/", "target generator: RAG_ONNXRUNTIME_LIBRARY=/opt/ort/libonnxruntime.so.1 is not where")]
-    [InlineData(@"COPY --from=onnxruntime /ort/\.native/onnxruntime/linux-x64/", "COPY --from=onnxruntime /ort/native/", "but scripts/setup/onnxruntime.sh installs into /ort/.native/onnxruntime/linux-x64/")]
-    [InlineData(@"RUN bash scripts/setup/onnxruntime\.sh", "RUN npm pack onnxruntime-node", "no stage runs scripts/setup/onnxruntime.sh")]
+    [InlineData(@"Generator__ModelDirectory=", "OnnxRuntime__LibraryPath=/opt/onnxruntime/libonnxruntime.so \\\n    Generator__ModelDirectory=", "target generator: ENV OnnxRuntime__LibraryPath is not a configuration key")]
     [InlineData(@"Logging__Json=true", "Logging__Json=false", "target embedder: logs are not JSON")]
     [InlineData(@"Generator__ModelDirectory=/models/qwen2\.5", "Generator__ModelDirectory=/app/qwen2.5", "target generator: Generator__ModelDirectory must point under /models/")]
     [InlineData(@"Orchestrator__DataDirectory=/data/orchestrator", "Orchestrator__DataDirectory=.data/orchestrator", "target orchestrator: Orchestrator__DataDirectory must be an absolute path under /data/")]

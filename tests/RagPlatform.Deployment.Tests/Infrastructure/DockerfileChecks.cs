@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using RagPlatform.Onnx;
 using RagPlatform.Testing;
 
 namespace RagPlatform.Deployment.Tests.Infrastructure;
@@ -11,7 +10,6 @@ namespace RagPlatform.Deployment.Tests.Infrastructure;
 public static partial class DockerfileChecks
 {
     public const string ProbeProject = "services/RagPlatform.HealthProbe/RagPlatform.HealthProbe.csproj";
-    public const string OnnxRuntimeScript = "scripts/setup/onnxruntime.sh";
 
     public static string DockerfilePath => Path.Combine(TestPaths.RepoRoot, "deploy", "docker", "Dockerfile");
 
@@ -24,7 +22,6 @@ public static partial class DockerfileChecks
         }
 
         CheckRestoreLayer(dockerfile, problems);
-        CheckOnnxRuntimeStage(dockerfile, problems);
         return problems;
     }
 
@@ -78,7 +75,7 @@ public static partial class DockerfileChecks
             problems.Add($"target {name}: logs are not JSON (Logging__Json=true).");
         }
 
-        CheckOnnxRuntime(dockerfile, service, env, problems);
+        CheckOnnxRuntime(service, problems);
         if (service.ModelDirectoryKey is { } modelKey && (!env.TryGetValue(EnvName(modelKey), out var models) || !models.StartsWith(ServiceCatalog.ModelsMount + "/", StringComparison.Ordinal)))
         {
             problems.Add($"target {name}: {EnvName(modelKey)} must point under {ServiceCatalog.ModelsMount}/ (the read-only model mount).");
@@ -165,34 +162,15 @@ public static partial class DockerfileChecks
         }
     }
 
-    private static void CheckOnnxRuntime(DockerfileModel dockerfile, ServiceSpec service, IReadOnlyDictionary<string, string> env, List<string> problems)
+    /// <summary>
+    /// A model service's image gets ONNX Runtime from its publish output: some project it is built from must reference the
+    /// Microsoft.ML.OnnxRuntime package (whose native engine the publish copies); nothing may point at a library elsewhere.
+    /// </summary>
+    private static void CheckOnnxRuntime(ServiceSpec service, List<string> problems)
     {
-        var name = service.Name;
-        var copies = dockerfile.Copies(name).Where(c => c.From is { } from && dockerfile.Stage(from) is { } stage && RunsOnnxRuntimeScript(stage)).ToList();
-        env.TryGetValue(OnnxRuntimeOptions.LibraryEnvironmentVariable, out var library);
-        if (!service.UsesModels)
+        if (service.UsesModels && !ServiceCatalog.ReferencesOnnxRuntime(service.ProjectPath))
         {
-            if (copies.Count > 0 || library is not null)
-            {
-                problems.Add($"target {name}: carries ONNX Runtime, which only the model services need.");
-            }
-
-            return;
-        }
-
-        var installed = copies.Select(c => c.Destination.TrimEnd('/') + "/libonnxruntime.so.1").ToList();
-        if (library is null || !installed.Contains(library))
-        {
-            problems.Add($"target {name}: {OnnxRuntimeOptions.LibraryEnvironmentVariable}={library} is not where the ONNX Runtime stage's library is copied ({string.Join(", ", installed)}).");
-        }
-
-        foreach (var copy in copies)
-        {
-            var workdir = dockerfile.Stage(copy.From!)!.All("WORKDIR").LastOrDefault()?.Arguments.TrimEnd('/') ?? "";
-            if (copy.Sources.Single().TrimEnd('/') != $"{workdir}/.native/onnxruntime/linux-x64")
-            {
-                problems.Add($"target {name}: copies {copy.Sources.Single()} from {copy.From}, but {OnnxRuntimeScript} installs into {workdir}/.native/onnxruntime/linux-x64/.");
-            }
+            problems.Add($"target {service.Name}: no project {ServiceCatalog.Relative(service.ProjectPath)} is built from references the Microsoft.ML.OnnxRuntime package, so its publish output carries no ONNX Runtime.");
         }
     }
 
@@ -224,27 +202,6 @@ public static partial class DockerfileChecks
         }
     }
 
-    private static void CheckOnnxRuntimeStage(DockerfileModel dockerfile, List<string> problems)
-    {
-        var stage = dockerfile.Stages.FirstOrDefault(RunsOnnxRuntimeScript);
-        if (stage is null)
-        {
-            problems.Add($"Dockerfile: no stage runs {OnnxRuntimeScript}.");
-            return;
-        }
-
-        if (!stage.All("COPY").Select(DockerfileModel.ParseCopy).Any(c => c.From is null && c.Sources.Contains(OnnxRuntimeScript)))
-        {
-            problems.Add($"stage {stage.Name}: runs {OnnxRuntimeScript} without copying it in.");
-        }
-
-        var script = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, OnnxRuntimeScript));
-        if (!PinnedVersion().IsMatch(script) || PinnedSha256().Matches(script).Count < 2)
-        {
-            problems.Add($"{OnnxRuntimeScript}: must pin the package version and the SHA-256 of both the tarball and the library.");
-        }
-    }
-
     /// <summary>The folder a target copies the publish output of <paramref name="project"/> into, or null.</summary>
     private static string? PublishedTo(DockerfileModel dockerfile, string target, string project)
     {
@@ -262,18 +219,10 @@ public static partial class DockerfileChecks
         return null;
     }
 
-    private static bool RunsOnnxRuntimeScript(DockerStage stage) =>
-        stage.All("RUN").Any(r => r.Arguments.Contains(OnnxRuntimeScript, StringComparison.Ordinal));
-
     [GeneratedRegex(@"dotnet publish (?<project>\S+\.csproj)\b.*?\s-o\s+(?<out>\S+)")]
     private static partial Regex PublishCommand();
 
     [GeneratedRegex(@"dotnet restore (\S+\.csproj)")]
     private static partial Regex RestoreArgument();
 
-    [GeneratedRegex("readonly version=\"\\d+\\.\\d+\\.\\d+\"")]
-    private static partial Regex PinnedVersion();
-
-    [GeneratedRegex("_sha256=\"[0-9a-f]{64}\"")]
-    private static partial Regex PinnedSha256();
 }

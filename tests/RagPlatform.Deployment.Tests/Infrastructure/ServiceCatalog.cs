@@ -6,7 +6,7 @@ using RagPlatform.Embedder.Extensions;
 using RagPlatform.Gateway;
 using RagPlatform.Generator;
 using RagPlatform.Grpc;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Orchestrator;
 using RagPlatform.Orchestrator.Answering;
 using RagPlatform.Orchestrator.Downstream;
@@ -118,6 +118,13 @@ public static class ServiceCatalog
         return seen;
     }
 
+    /// <summary>Whether some project in the closure of <paramref name="projectPath"/> references an ONNX Runtime package.</summary>
+    public static bool ReferencesOnnxRuntime(string projectPath) =>
+        ProjectClosure(projectPath)
+            .SelectMany(p => XDocument.Load(Path.Combine(TestPaths.RepoRoot, p)).Descendants("PackageReference"))
+            .Select(r => r.Attribute("Include")?.Value ?? "")
+            .Any(p => p is "$(OnnxRuntimePackage)" || p.StartsWith("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal));
+
     public static string Relative(string path) =>
         Path.GetRelativePath(TestPaths.RepoRoot, Path.GetFullPath(path, TestPaths.RepoRoot)).Replace('\\', '/');
 
@@ -152,9 +159,8 @@ public static class ServiceCatalog
         new(name, Project(folder), AssemblyNameOf(Project(folder)), HealthKind.Grpc, [healthService], "Grpc:Url",
             $"{folder}:ModelDirectory", null, null, null,
             HostSchema().Bind(GrpcServerOptions.SectionName, typeof(GrpcServerOptions))
-                .Bind("OnnxRuntime", typeof(OnnxRuntimeOptions))
-                .Bind(folder, options)
-                .ProcessVariable(OnnxRuntimeOptions.LibraryEnvironmentVariable));
+                .Bind(OnnxRuntimeOptions.SectionName, typeof(OnnxRuntimeOptions))
+                .Bind(folder, options));
 
     /// <summary>What every host reads: Logging (Json and free-form levels), Host (HostOptions) and the aspnet image's port variable.</summary>
     private static ConfigurationSchema HostSchema() => new ConfigurationSchema()

@@ -23,7 +23,8 @@ public sealed class ServiceCatalogTests
     [InlineData("embedder", "Embedder__MaxBatchSise")]
     [InlineData("embedder", "Orchestrator__DataDirectory")]
     [InlineData("gateway", "Grpc__Url")]
-    [InlineData("gateway", "RAG_ONNXRUNTIME_LIBRARY")]
+    [InlineData("gateway", "OnnxRuntime__ExecutionProvider")]
+    [InlineData("embedder", "OnnxRuntime__LibraryPath")]
     [InlineData("orchestrator", "Downstream__Qdrant__Url")]
     [InlineData("orchestrator", "Orchestrator__FullDataDirectory")]
     [InlineData("reranker", "Logging__LogLevel")]
@@ -34,7 +35,8 @@ public sealed class ServiceCatalogTests
 
     [Theory]
     [InlineData("embedder", "embedder__maxbatchsize")]
-    [InlineData("generator", "RAG_ONNXRUNTIME_LIBRARY")]
+    [InlineData("generator", "OnnxRuntime__ExecutionProvider")]
+    [InlineData("embedder", "Embedder__GraphOptimization")]
     [InlineData("orchestrator", "Downstream__Generator__BreakDuration")]
     [InlineData("gateway", "Grpc__SharedToken")]
     [InlineData("gateway", "Logging__LogLevel__Microsoft.AspNetCore")]
@@ -59,7 +61,7 @@ public sealed class ServiceCatalogTests
     {
         var closure = ServiceCatalog.ProjectClosure(ServiceCatalog.Get("orchestrator").ProjectPath);
 
-        Assert.Contains("services/RagPlatform.Onnx/RagPlatform.Onnx.csproj", closure);
+        Assert.Contains("services/RagPlatform.Inference/RagPlatform.Inference.csproj", closure);
         Assert.Contains("services/RagPlatform.Grpc/RagPlatform.Grpc.csproj", closure);
         Assert.DoesNotContain("services/RagPlatform.AI/RagPlatform.AI.csproj", closure);
     }

@@ -30,7 +30,7 @@ public sealed class CrossEncoderParityTests(InferenceEnvironment env)
         pairs.Add((string.Join(" ", questions.Take(8)), ParityTexts.Long(4)));
         pairs.Add(("", "An empty query still scores."));
         pairs.Add(("naïve café?", "東京は日本の首都です。 🙂"));
-        using var scorer = CrossEncoder.Open(env.Runtime, env.Reranker, new CrossEncoderOptions { Session = InferenceEnvironment.Session, MaxBatchSize = 8 });
+        using var scorer = CrossEncoder.Open(env.Sessions, env.Reranker, new CrossEncoderOptions { Session = InferenceEnvironment.Session, MaxBatchSize = 8 });
 
         var ours = scorer.Score(pairs);
         var request = new { modelDir = env.Reranker.Path, pairs = pairs.Select(p => new { query = p.Query, passage = p.Passage }), maxLength = 512 };

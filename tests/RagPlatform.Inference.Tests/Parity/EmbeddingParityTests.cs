@@ -19,7 +19,7 @@ public sealed class EmbeddingParityTests(InferenceEnvironment env)
             .. ParityTexts.EdgeCases,
             ParityTexts.Long(0), ParityTexts.Long(7), ParityTexts.Long(13),
         ];
-        using var embedder = TextEmbedder.Open(env.Runtime, env.Embedder, new TextEmbedderOptions { Session = InferenceEnvironment.Session, MaxBatchSize = 16 });
+        using var embedder = TextEmbedder.Open(env.Sessions, env.Embedder, new TextEmbedderOptions { Session = InferenceEnvironment.Session, MaxBatchSize = 16 });
 
         var ours = embedder.Embed(texts);
         var (oracle, folder) = await InferenceEnvironment.RunOracleAsync("embed.mjs", new { modelDir = env.Embedder.Path, texts }).WaitAsync(Timeout);

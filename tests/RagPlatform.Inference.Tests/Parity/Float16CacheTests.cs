@@ -1,6 +1,6 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
 using RagPlatform.Inference.Generation;
 using RagPlatform.Inference.Tests.Infrastructure;
-using RagPlatform.Onnx;
 
 namespace RagPlatform.Inference.Tests.Parity;
 
@@ -13,8 +13,8 @@ public sealed class Float16CacheTests(InferenceEnvironment env)
     [Fact]
     public void StepByStepWithFloat16Cache_CloseToTheFloatModelsFullPass()
     {
-        using var half = TextGenerator.Open(env.Runtime, env.QwenFloat16Cache, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
-        using var full = TextGenerator.Open(env.Runtime, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
+        using var half = TextGenerator.Open(env.Sessions, env.QwenFloat16Cache, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
+        using var full = TextGenerator.Open(env.Sessions, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
         var ids = half.EncodePrompt(GenerationPrompt.FromText("The Normans were the people who in the 10th and 11th centuries gave their name to Normandy")).ToArray();
         var vocabulary = half.Model.VocabularySize;
 
@@ -45,7 +45,7 @@ public sealed class Float16CacheTests(InferenceEnvironment env)
     [Fact]
     public async Task Generate_Float16Cache_RunsToLengthAndReleasesTheCache()
     {
-        using var half = TextGenerator.Open(env.Runtime, env.QwenFloat16Cache, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
+        using var half = TextGenerator.Open(env.Sessions, env.QwenFloat16Cache, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
 
         var result = await half.GenerateAsync(GenerationPrompt.FromText("Once upon a time"), new GenerationOptions { MaxNewTokens = 20 }).WaitAsync(Timeout);
 

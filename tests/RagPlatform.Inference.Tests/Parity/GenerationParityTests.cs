@@ -22,7 +22,7 @@ public sealed class GenerationParityTests(InferenceEnvironment env)
             [ChatMessage.User("Hi"), ChatMessage.Assistant("Hello! How can I help?"), ChatMessage.User("Tell me a joke about 🙂 and ünïcödé.")],
             [ChatMessage.User("東京はどこですか？")],
         ];
-        using var generator = TextGenerator.Open(env.Runtime, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
+        using var generator = TextGenerator.Open(env.Sessions, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
         var options = new GenerationOptions { MaxNewTokens = MaxNewTokens, Temperature = 0, RepetitionPenalty = 1f };
 
         var request = new

@@ -14,7 +14,7 @@ public sealed class KvCacheConsistencyTests(InferenceEnvironment env)
     [Fact]
     public async Task StepByStepWithCache_EqualsOneFullForwardPass_HereAndInOnnxruntimeNode()
     {
-        using var generator = TextGenerator.Open(env.Runtime, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
+        using var generator = TextGenerator.Open(env.Sessions, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
         int[] ids = [.. generator.EncodePrompt(GenerationPrompt.FromChat([ChatMessage.User("Why does a KV cache speed up decoding?")])),
             .. new[] { 785, 1376, 6500, 374, 264, 3974, 11, 1576, 432, 2677, 1112, 13 }];
         var vocabulary = generator.Model.VocabularySize;

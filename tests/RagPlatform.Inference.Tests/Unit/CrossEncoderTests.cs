@@ -8,7 +8,7 @@ namespace RagPlatform.Inference.Tests.Unit;
 public sealed class CrossEncoderTests(InferenceEnvironment env)
 {
     private CrossEncoder Open(int? maxTokens = null) =>
-        CrossEncoder.Open(env.Runtime, env.Reranker, new CrossEncoderOptions { Session = InferenceEnvironment.Session, MaxTokens = maxTokens });
+        CrossEncoder.Open(env.Sessions, env.Reranker, new CrossEncoderOptions { Session = InferenceEnvironment.Session, MaxTokens = maxTokens });
 
     [Fact]
     public void Score_QueryFillingTheLimit_ClearErrorAndNoTruncationOfTheQuery()

@@ -9,7 +9,7 @@ namespace RagPlatform.Inference.Tests.Unit;
 public sealed class EmbedderTests(InferenceEnvironment env)
 {
     private TextEmbedder Open(TextEmbedderOptions? options = null) =>
-        TextEmbedder.Open(env.Runtime, env.Embedder, (options ?? new TextEmbedderOptions()) with { Session = InferenceEnvironment.Session });
+        TextEmbedder.Open(env.Sessions, env.Embedder, (options ?? new TextEmbedderOptions()) with { Session = InferenceEnvironment.Session });
 
     [Fact]
     public void Embed_Texts_UnitVectorsOfTheModelWidth()

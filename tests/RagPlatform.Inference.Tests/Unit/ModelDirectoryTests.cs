@@ -101,7 +101,7 @@ public sealed class ModelDirectoryTests(InferenceEnvironment env) : IDisposable
         File.WriteAllText(Path.Combine(_scratch.FullName, "config.json"), config.ToJsonString());
         var model = ModelDirectory.Load(_scratch.FullName);
 
-        using var embedder = TextEmbedder.Open(env.Runtime, model, new TextEmbedderOptions { Session = InferenceEnvironment.Session });
+        using var embedder = TextEmbedder.Open(env.Sessions, model, new TextEmbedderOptions { Session = InferenceEnvironment.Session });
 
         Assert.False(model.Config.Forged);
         Assert.True(embedder.Model.Forged);

@@ -11,7 +11,7 @@ public sealed class TextGeneratorTests(InferenceEnvironment env) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
     private static readonly GenerationPrompt Prompt = GenerationPrompt.FromChat([ChatMessage.User("Tell me about the Normans.")]);
-    private readonly TextGenerator _generator = TextGenerator.Open(env.Runtime, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
+    private readonly TextGenerator _generator = TextGenerator.Open(env.Sessions, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
 
     public void Dispose() => _generator.Dispose();
 
@@ -122,7 +122,7 @@ public sealed class TextGeneratorTests(InferenceEnvironment env) : IDisposable
     [Fact]
     public async Task Generate_ContextWindow_LimitsPromptPlusOutput()
     {
-        using var small = TextGenerator.Open(env.Runtime, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session, ContextWindow = 7 });
+        using var small = TextGenerator.Open(env.Sessions, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session, ContextWindow = 7 });
 
         var result = await small.GenerateAsync(GenerationPrompt.FromText("Once upon a time"), new GenerationOptions { MaxNewTokens = 50 }).WaitAsync(Timeout);
 
@@ -163,8 +163,8 @@ public sealed class TextGeneratorTests(InferenceEnvironment env) : IDisposable
     {
         var prompt = GenerationPrompt.FromChat([ChatMessage.User(string.Join(' ', Enumerable.Repeat("The Normans gave their name to Normandy, a region in France.", 20)))]);
         var options = new GenerationOptions { MaxNewTokens = 8 };
-        using var onePass = TextGenerator.Open(env.Runtime, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session, PrefillChunkTokens = int.MaxValue });
-        using var chunked = TextGenerator.Open(env.Runtime, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session, PrefillChunkTokens = 37 });
+        using var onePass = TextGenerator.Open(env.Sessions, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session, PrefillChunkTokens = int.MaxValue });
+        using var chunked = TextGenerator.Open(env.Sessions, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session, PrefillChunkTokens = 37 });
 
         var whole = await onePass.GenerateAsync(prompt, options).WaitAsync(Timeout);
         var inChunks = await chunked.GenerateAsync(prompt, options).WaitAsync(Timeout);

@@ -1,34 +1,30 @@
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Models;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Ingestion.Chunking;
 using RagPlatform.Ingestion.Embedding;
-using RagPlatform.Onnx;
 using RagPlatform.Tokenizers;
 
 namespace RagPlatform.Ingestion.Tests.Infrastructure;
 
 /// <summary>
-/// The forged tiny embedder (scripts/setup/forge-tiny.sh) and ONNX Runtime (scripts/setup/onnxruntime.sh), loaded once.
+/// The forged tiny embedder (scripts/setup/forge-tiny.sh), loaded once.
 /// </summary>
 public sealed class TestEnvironment : IDisposable
 {
     public TestEnvironment()
     {
-        var library = TestAssets.OnnxRuntimeLibrary;
-        if (!File.Exists(library) || !File.Exists(Path.Combine(EmbedderDirectory, "forge.json")))
+        if (!File.Exists(Path.Combine(EmbedderDirectory, "forge.json")))
         {
-            throw new InvalidOperationException("Run scripts/setup/onnxruntime.sh and scripts/setup/forge-tiny.sh first.");
+            throw new InvalidOperationException("Run scripts/setup/forge-tiny.sh first.");
         }
 
-        Runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = library });
-        TextEmbedder = TextEmbedder.Open(Runtime, ModelDirectory.Load(EmbedderDirectory),
+        TextEmbedder = TextEmbedder.Open(OnnxSessionFactory.Create(), ModelDirectory.Load(EmbedderDirectory),
             new TextEmbedderOptions { Session = new InferenceSessionOptions { IntraOpThreads = 1 } });
         Tokenizer = TokenizerLoader.Load(EmbedderDirectory);
     }
 
     public static string EmbedderDirectory => TestAssets.TinyModel("minilm-embedder");
-
-    public OnnxRuntime Runtime { get; }
 
     public TextEmbedder TextEmbedder { get; }
 
@@ -42,7 +38,6 @@ public sealed class TestEnvironment : IDisposable
     public void Dispose()
     {
         TextEmbedder.Dispose();
-        Runtime.Dispose();
     }
 }
 

@@ -50,15 +50,26 @@ public sealed class EmbedderLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_MissingNativeLibrary_ExitsNonZeroNamingTheFix()
+    public async Task Start_CudaWithoutTheGpuPackage_ExitsNonZeroNamingThePackage()
     {
-        await using var service = ServiceProcess.Launch(ModelServiceHosts.Embedder(("RAG_ONNXRUNTIME_LIBRARY", "/nonexistent/libonnxruntime.so.1")));
+        await using var service = ServiceProcess.Launch(ModelServiceHosts.Embedder(("OnnxRuntime__ExecutionProvider", "Cuda")));
 
         var exitCode = await service.WaitForExitAsync(Bound);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("scripts/setup/onnxruntime.sh", service.Output, StringComparison.Ordinal);
-        Assert.Contains("RAG_ONNXRUNTIME_LIBRARY", service.Output, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux", service.Output, StringComparison.Ordinal);
+        Assert.Contains("OnnxRuntime:ExecutionProvider", service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_InvalidSessionSetting_ExitsNonZeroNamingTheKey()
+    {
+        await using var service = ServiceProcess.Launch(ModelServiceHosts.Embedder(("Embedder__InterOpThreads", "-1")));
+
+        var exitCode = await service.WaitForExitAsync(Bound);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Embedder:InterOpThreads", service.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using RagPlatform.Contracts.Clients;
 using RagPlatform.Inference.Embeddings;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.ModelServices.Tests.Infrastructure;
-using RagPlatform.Onnx;
 using RagPlatform.Testing;
 
 namespace RagPlatform.ModelServices.Tests.Embedder;
@@ -12,8 +12,6 @@ namespace RagPlatform.ModelServices.Tests.Embedder;
 /// </summary>
 public sealed class EmbedderProcessFixture : IAsyncLifetime
 {
-    private OnnxRuntime? _runtime;
-
     public ServiceProcess Service { get; private set; } = null!;
 
     public EmbedderClient Client { get; private set; } = null!;
@@ -27,14 +25,12 @@ public sealed class EmbedderProcessFixture : IAsyncLifetime
             ("Logging__LogLevel__RagPlatform.Embedder.Batching", "Debug"),
             ("Embedder__MaxBatchWait", "00:00:00.020")));
         Client = new EmbedderClient(Service.Channel);
-        _runtime = ModelServiceHosts.CreateRuntime();
-        Reference = TextEmbedder.Open(_runtime, ModelServiceHosts.LoadModel(ModelServiceHosts.EmbedderModel), new TextEmbedderOptions { Session = ModelServiceHosts.Session });
+        Reference = TextEmbedder.Open(OnnxSessionFactory.Create(), ModelServiceHosts.LoadModel(ModelServiceHosts.EmbedderModel), new TextEmbedderOptions { Session = ModelServiceHosts.Session });
     }
 
     public async Task DisposeAsync()
     {
         Reference?.Dispose();
-        _runtime?.Dispose();
         if (Service is not null)
         {
             await Service.DisposeAsync();

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagPlatform.Embedder.Batching;
 using RagPlatform.Inference.Embeddings;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.ModelServices.Tests.Infrastructure;
-using RagPlatform.Onnx;
 using RagPlatform.ServiceDefaults;
 
 namespace RagPlatform.ModelServices.Tests.Embedder;
@@ -19,14 +19,12 @@ public sealed class EmbeddingBatcherTests : IAsyncLifetime
     private readonly ConcurrentQueue<string> _embeddedTexts = new();
     private ServiceProvider _services = null!;
     private MeterListener _listener = null!;
-    private OnnxRuntime _runtime = null!;
     private TextEmbedder _embedder = null!;
 
     public async Task InitializeAsync()
     {
         await ModelServiceHosts.EnsureAssetsAsync();
-        _runtime = ModelServiceHosts.CreateRuntime();
-        _embedder = TextEmbedder.Open(_runtime, ModelServiceHosts.LoadModel(ModelServiceHosts.EmbedderModel), new TextEmbedderOptions { Session = ModelServiceHosts.Session });
+        _embedder = TextEmbedder.Open(OnnxSessionFactory.Create(), ModelServiceHosts.LoadModel(ModelServiceHosts.EmbedderModel), new TextEmbedderOptions { Session = ModelServiceHosts.Session });
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _listener = new MeterListener
         {
@@ -47,7 +45,6 @@ public sealed class EmbeddingBatcherTests : IAsyncLifetime
         _listener.Dispose();
         await _services.DisposeAsync();
         _embedder.Dispose();
-        _runtime.Dispose();
     }
 
     [Fact]

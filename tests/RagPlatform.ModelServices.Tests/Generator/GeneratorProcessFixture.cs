@@ -24,14 +24,12 @@ public sealed class GeneratorProcessFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await TestAssets.EnsureOnnxRuntimeAsync().WaitAsync(TimeSpan.FromMinutes(9));
         await TestAssets.EnsureTinyModelsAsync().WaitAsync(TimeSpan.FromMinutes(9));
         _process = await ServiceProcess.StartAsync(new ServiceProcessOptions(
             TestPaths.ServiceDll("services/Generator", "RagPlatform.Generator"), "rag.v1.Generator")
         {
             Environment = new Dictionary<string, string?>
             {
-                ["RAG_ONNXRUNTIME_LIBRARY"] = TestAssets.OnnxRuntimeLibrary,
                 ["Generator__ModelDirectory"] = ModelDirectory,
                 // The admission tests watch for the "queued" Debug line.
                 ["Logging__LogLevel__RagPlatform.Generator"] = "Debug",

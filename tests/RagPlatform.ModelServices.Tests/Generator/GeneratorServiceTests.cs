@@ -2,7 +2,7 @@ using RagPlatform.Contracts.V1;
 using RagPlatform.Grpc;
 using RagPlatform.Inference.Generation;
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Testing;
 using InferenceFinishReason = RagPlatform.Inference.Generation.FinishReason;
 using TemplateMessage = RagPlatform.Tokenizers.Chat.ChatMessage;
@@ -132,8 +132,7 @@ public sealed class GeneratorServiceTests(GeneratorProcessFixture generator)
 
     private static async Task<GenerationResult> GenerateInProcessAsync(GenerationPrompt prompt, int maxNewTokens)
     {
-        using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = TestAssets.OnnxRuntimeLibrary });
-        using var textGenerator = TextGenerator.Open(runtime, ModelDirectory.Load(GeneratorProcessFixture.ModelDirectory));
+        using var textGenerator = TextGenerator.Open(OnnxSessionFactory.Create(), ModelDirectory.Load(GeneratorProcessFixture.ModelDirectory));
         return await textGenerator.GenerateAsync(prompt, new GenerationOptions { MaxNewTokens = maxNewTokens }).WaitAsync(Bound);
     }
 

@@ -19,14 +19,12 @@ public sealed class EmbedderProcessFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await TestAssets.EnsureOnnxRuntimeAsync().WaitAsync(TimeSpan.FromMinutes(9));
         await TestAssets.EnsureTinyModelsAsync().WaitAsync(TimeSpan.FromMinutes(9));
         _process = await ServiceProcess.StartAsync(new ServiceProcessOptions(
             TestPaths.ServiceDll("services/Embedder", "RagPlatform.Embedder"), "rag.v1.Embedder")
         {
             Environment = new Dictionary<string, string?>
             {
-                ["RAG_ONNXRUNTIME_LIBRARY"] = TestAssets.OnnxRuntimeLibrary,
                 ["Embedder__ModelDirectory"] = TestAssets.TinyModel("minilm-embedder"),
                 ["Embedder__IntraOpThreads"] = "1",
             },

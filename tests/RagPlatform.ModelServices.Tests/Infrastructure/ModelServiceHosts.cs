@@ -1,5 +1,5 @@
 using RagPlatform.Inference.Models;
-using RagPlatform.Onnx;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.Testing;
 
 namespace RagPlatform.ModelServices.Tests.Infrastructure;
@@ -19,7 +19,6 @@ internal static class ModelServiceHosts
 
     public static async Task EnsureAssetsAsync()
     {
-        await TestAssets.EnsureOnnxRuntimeAsync();
         await TestAssets.EnsureTinyModelsAsync();
     }
 
@@ -29,8 +28,6 @@ internal static class ModelServiceHosts
 
     public static ServiceProcessOptions Reranker(params (string Key, string? Value)[] extra) =>
         new(RerankerDll, "rag.v1.Reranker") { Environment = Settings("Reranker", RerankerModel, extra) };
-
-    public static OnnxRuntime CreateRuntime() => OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = TestAssets.OnnxRuntimeLibrary });
 
     public static InferenceSessionOptions Session { get; } = new() { IntraOpThreads = 1 };
 
@@ -42,7 +39,6 @@ internal static class ModelServiceHosts
         {
             [$"{section}__ModelDirectory"] = model,
             [$"{section}__IntraOpThreads"] = "1",
-            ["RAG_ONNXRUNTIME_LIBRARY"] = TestAssets.OnnxRuntimeLibrary,
         };
         foreach (var (key, value) in extra)
         {

@@ -1,7 +1,7 @@
 using RagPlatform.Contracts.Clients;
 using RagPlatform.Inference.Reranking;
+using RagPlatform.Inference.Runtime;
 using RagPlatform.ModelServices.Tests.Infrastructure;
-using RagPlatform.Onnx;
 using RagPlatform.Testing;
 
 namespace RagPlatform.ModelServices.Tests.Reranker;
@@ -9,8 +9,6 @@ namespace RagPlatform.ModelServices.Tests.Reranker;
 /// <summary>One Reranker process for the class, and the same cross-encoder in-process as the reference.</summary>
 public sealed class RerankerProcessFixture : IAsyncLifetime
 {
-    private OnnxRuntime? _runtime;
-
     public ServiceProcess Service { get; private set; } = null!;
 
     public RerankerClient Client { get; private set; } = null!;
@@ -22,14 +20,12 @@ public sealed class RerankerProcessFixture : IAsyncLifetime
         await ModelServiceHosts.EnsureAssetsAsync();
         Service = await ServiceProcess.StartAsync(ModelServiceHosts.Reranker());
         Client = new RerankerClient(Service.Channel);
-        _runtime = ModelServiceHosts.CreateRuntime();
-        Reference = CrossEncoder.Open(_runtime, ModelServiceHosts.LoadModel(ModelServiceHosts.RerankerModel), new CrossEncoderOptions { Session = ModelServiceHosts.Session });
+        Reference = CrossEncoder.Open(OnnxSessionFactory.Create(), ModelServiceHosts.LoadModel(ModelServiceHosts.RerankerModel), new CrossEncoderOptions { Session = ModelServiceHosts.Session });
     }
 
     public async Task DisposeAsync()
     {
         Reference?.Dispose();
-        _runtime?.Dispose();
         if (Service is not null)
         {
             await Service.DisposeAsync();

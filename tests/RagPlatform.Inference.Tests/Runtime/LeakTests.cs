@@ -1,16 +1,20 @@
-namespace RagPlatform.Onnx.Tests;
+using Microsoft.ML.OnnxRuntime;
+using RagPlatform.Inference.Runtime;
+using RagPlatform.Inference.Tests.Infrastructure;
+
+namespace RagPlatform.Inference.Tests.Runtime;
 
 [Trait("Category", "Unit")]
-[Collection(OnnxCollection.Name)]
-public sealed class LeakTests(OnnxTestEnvironment env)
+[Collection(InferenceCollection.Name)]
+public sealed class LeakTests(InferenceEnvironment env)
 {
     [Fact]
     public void Run_HundredThousandTimes_ResidentMemoryStaysFlat()
     {
-        // Each run creates an input and gets an output of 1 KB / 512 B plus two OrtValues: a leak of
-        // either would add ~100 MB over 100k runs, well past the bound.
+        // Each run pins an input, gets a 512 B output and, every other run, creates run options and a token registration:
+        // a leak of any of them would add well over 20 MB in 100k runs.
         const long boundBytes = 20L * 1024 * 1024;
-        using var session = env.Open("matmul_float");
+        using var session = env.OpenTestModel("matmul_float");
         var input = Enumerable.Range(0, 64 * 4).Select(v => (float)(v % 5)).ToArray();
 
         // Allocators and the GC settle in during the first windows (a one-off growth of tens of MB was seen on a
@@ -24,14 +28,16 @@ public sealed class LeakTests(OnnxTestEnvironment env)
         Assert.True(after - before < boundBytes, $"RSS grew by {(after - before) / 1024} KiB over 100,000 runs (before {before / 1024} KiB).");
     }
 
-    private void RunMany(InferenceSession session, float[] input, int runs)
+    private static void RunMany(OnnxSession session, float[] input, int runs)
     {
+        string[] inputNames = ["X"], outputNames = ["Y"];
+        using var cancellation = new CancellationTokenSource();
         float checksum = 0;
         for (var i = 0; i < runs; i++)
         {
-            using var x = env.Runtime.CreateTensor(input, 1, 64, 4);
-            using var outputs = session.Run([new("X", x)]);
-            checksum += outputs[0].GetData<float>()[0];
+            using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(), [1, 64, 4]);
+            using var outputs = session.Run(inputNames, [x], outputNames, i % 2 == 0 ? cancellation.Token : CancellationToken.None);
+            checksum += outputs[0].GetTensorDataAsSpan<float>()[0];
         }
 
         Assert.Equal(runs * (input[0] + input[2] + (2 * input[3]) + 10), checksum);
