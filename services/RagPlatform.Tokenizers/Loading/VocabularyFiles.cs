@@ -36,9 +36,9 @@ internal static class VocabularyFiles
         var lowercase = config.DoLowerCase ?? true;
         return new WordPieceTokenizer(
             parts,
-            parts.TokenToId,
+            PackageModels.WordPiece(vocabulary, unk, "##", maxInputCharsPerWord: 100),
             new BertNormalizerOptions(CleanText: true, config.TokenizeChineseChars, lowercase, config.StripAccents),
-            new WordPieceOptions(unk, "##", MaxInputCharsPerWord: 100, DecoderCleanup: true, config.CleanUpTokenizationSpaces ?? true),
+            new WordPieceDecoding(DecoderCleanup: true, config.CleanUpTokenizationSpaces ?? true),
             config.AdditionalSpecialTokens);
     }
 
@@ -64,7 +64,8 @@ internal static class VocabularyFiles
 
         var added = config.AddedTokensDecoder.Count > 0 ? config.AddedTokensDecoder : ReadAddedTokensJson(directory, config);
         var parts = TokenizerLoader.Parts(vocabulary, added, PostProcessorTemplate.None, config);
-        return new ByteLevelBpeTokenizer(parts, new BpeModel(vocabulary, merges), nfc: true, config.CleanUpTokenizationSpaces ?? false);
+        return new ByteLevelBpeTokenizer(parts, PackageModels.ByteLevelBpe(vocabulary, merges, added), nfc: true,
+            config.CleanUpTokenizationSpaces ?? false);
     }
 
     public static (string Left, string Right) SplitMerge(string merge)
