@@ -37,16 +37,14 @@ internal static class PackageModels
     }
 
     /// <summary>
-    /// Byte-level BPE. Every added token is registered as a special token so the package's decoder writes its text;
-    /// the package never splits on them (we do, before it sees the text).
+    /// Byte-level BPE from a vocabulary and merges. Every added token is registered as a special token so the
+    /// package's decoder writes its text; the package never splits on them (we do, before it sees the text).
     /// </summary>
-    public static Ml.BpeTokenizer ByteLevelBpe(Dictionary<string, int> vocabulary, IReadOnlyList<(string Left, string Right)> merges,
-        IReadOnlyList<AddedToken> addedTokens) =>
-        Ml.BpeTokenizer.Create(new Ml.BpeOptions(vocabulary)
-        {
-            Merges = merges.Select(m => m.Left + " " + m.Right),
-            ByteLevel = true,
-            SpecialTokens = addedTokens.GroupBy(t => t.Content, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal),
-        });
+    public static Ml.BpeTokenizer ByteLevelBpe(Ml.BpeOptions vocabularyAndMerges, IReadOnlyList<AddedToken> addedTokens)
+    {
+        vocabularyAndMerges.ByteLevel = true;
+        vocabularyAndMerges.SpecialTokens = addedTokens.GroupBy(t => t.Content, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
+        return Ml.BpeTokenizer.Create(vocabularyAndMerges);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RagPlatform.Tokenizers.Bpe;
 using RagPlatform.Tokenizers.WordPiece;
+using Ml = Microsoft.ML.Tokenizers;
 
 namespace RagPlatform.Tokenizers.Loading;
 
@@ -80,14 +81,13 @@ internal static class TokenizerJsonReader
             throw new NotSupportedException("BPE byte_fallback and end_of_word_suffix are not supported.");
         }
 
+        // Merges are "left right" strings or [left, right] pairs; the package takes the former.
         var merges = model.GetProperty("merges").EnumerateArray()
-            .Select(m => m.ValueKind == JsonValueKind.Array
-                ? (m[0].GetString()!, m[1].GetString()!)
-                : VocabularyFiles.SplitMerge(m.GetString()!))
+            .Select(m => m.ValueKind == JsonValueKind.Array ? m[0].GetString() + " " + m[1].GetString() : m.GetString()!)
             .ToList();
         var parts = TokenizerLoader.Parts(vocabulary, added, ReadTemplate(root), config);
-        return new ByteLevelBpeTokenizer(parts, PackageModels.ByteLevelBpe(vocabulary, merges, added), normalizer == "NFC",
-            config.CleanUpTokenizationSpaces ?? false);
+        var bpe = PackageModels.ByteLevelBpe(new Ml.BpeOptions(vocabulary) { Merges = merges }, added);
+        return new ByteLevelBpeTokenizer(parts, bpe, normalizer == "NFC", config.CleanUpTokenizationSpaces ?? false);
     }
 
     private static bool IsQwen2PreTokenizer(JsonElement pre)
