@@ -12,20 +12,3 @@ public enum TruncationStrategy
     /// <summary>Only cut the second sequence (a reranker's passage, never its query); fails if it cannot absorb the whole excess.</summary>
     OnlySecond,
 }
-
-/// <summary>How a batch is padded.</summary>
-public enum PaddingStrategy
-{
-    /// <summary>Pad every row to the longest row of the batch.</summary>
-    Longest,
-
-    /// <summary>Pad every row to the maximum length given.</summary>
-    MaxLength,
-}
-
-/// <summary>Which end receives padding.</summary>
-public enum PaddingSide
-{
-    Right,
-    Left,
-}

@@ -1,21 +1,23 @@
-using System.Text;
 using RagPlatform.Tokenizers.Text;
+using Ml = Microsoft.ML.Tokenizers;
 
 namespace RagPlatform.Tokenizers.Bpe;
 
 /// <summary>
-/// Qwen2-style byte-level BPE: NFC, the Qwen2 split pattern, bytes mapped through GPT-2's alphabet, then merges.
-/// Added tokens are split out of the raw text first and decode verbatim.
+/// Qwen2-style byte-level BPE: our NFC and Qwen2 split pattern, then the package's byte-level BPE model (bytes
+/// mapped through GPT-2's alphabet, lowest-ranked merge first) and its decoder. Added tokens are split out of the
+/// raw text first and decode verbatim. README.md lists why the split and NFC stay ours.
 /// </summary>
 internal sealed class ByteLevelBpeTokenizer : TokenizerBase
 {
-    private readonly BpeModel _model;
+    private readonly Ml.BpeTokenizer _model;
     private readonly bool _nfc;
     private readonly bool _cleanUpTokenizationSpaces;
     private readonly Dictionary<int, AddedToken> _addedById;
     private readonly HashSet<int> _skippedIds;
 
-    public ByteLevelBpeTokenizer(TokenizerParts parts, BpeModel model, bool nfc, bool cleanUpTokenizationSpaces)
+    /// <param name="model">Built with <see cref="Ml.BpeOptions.ByteLevel"/> and every added token as a special token.</param>
+    public ByteLevelBpeTokenizer(TokenizerParts parts, Ml.BpeTokenizer model, bool nfc, bool cleanUpTokenizationSpaces)
         : base(parts)
     {
         _model = model;
@@ -27,18 +29,21 @@ internal sealed class ByteLevelBpeTokenizer : TokenizerBase
 
     public override string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = false)
     {
-        var decoder = new ByteLevelStreamingDecoder(this, skipSpecialTokens);
-        var text = new StringBuilder();
+        // The package would skip every added token; Hugging Face skips only those flagged special (not <tool_call>).
+        var kept = new List<int>(ids.Length);
         foreach (var id in ids)
         {
-            text.Append(decoder.Append(id));
+            if (!(skipSpecialTokens && _skippedIds.Contains(id)))
+            {
+                kept.Add(id);
+            }
         }
 
-        text.Append(decoder.Flush());
-        var decoded = text.ToString();
+        var decoded = _model.Decode(kept, considerSpecialTokens: true);
         return _cleanUpTokenizationSpaces ? TokenizationCleanup.Apply(decoded) : decoded;
     }
 
+    /// <summary>Ours: the package decodes whole id lists only (its span overload stops with InvalidData on broken UTF-8).</summary>
     public override IStreamingDecoder CreateStreamingDecoder(bool skipSpecialTokens = false) =>
         new ByteLevelStreamingDecoder(this, skipSpecialTokens);
 
@@ -86,40 +91,46 @@ internal sealed class ByteLevelBpeTokenizer : TokenizerBase
     {
         var pieces = new List<(int Start, int End)>();
         Qwen2PreTokenizer.Split(text, from, to, pieces);
-        var bytes = new List<byte>(64);
-        var byteToChar = new List<int>(64);
-        var tokens = new List<(int Id, int ByteLength)>(16);
-        Span<byte> utf8 = stackalloc byte[4];
         foreach (var (pieceStart, pieceEnd) in pieces)
         {
-            bytes.Clear();
-            byteToChar.Clear();
-            for (var i = pieceStart; i < pieceEnd;)
+            // The package's offsets cover whole UTF-16 characters even for a token holding part of one's bytes.
+            var tokens = _model.EncodeToTokens(WithoutLoneSurrogates(text.Chars[pieceStart..pieceEnd]), out _,
+                considerPreTokenization: false, considerNormalization: false);
+            foreach (var token in tokens)
             {
-                var cp = text.CodePointAt(i, out var width);
-                var count = new Rune(cp).EncodeToUtf8(utf8);
-                for (var k = 0; k < count; k++)
-                {
-                    bytes.Add(utf8[k]);
-                    byteToChar.Add(i);
-                }
-
-                i += width;
-            }
-
-            tokens.Clear();
-            _model.Tokenize(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes), text.Chars[pieceStart..pieceEnd], tokens);
-            var b = 0;
-            foreach (var (id, byteLength) in tokens)
-            {
-                var firstChar = byteToChar[b];
-                var lastChar = byteToChar[b + byteLength - 1];
-                var lastWidth = char.IsHighSurrogate(text.Chars[lastChar]) && lastChar + 1 < text.Length ? 2 : 1;
-                output.Add(id, text.StartOf(firstChar), text.EndOf(lastChar + lastWidth - 1));
-                b += byteLength;
+                var (offset, tokenLength) = token.Offset.GetOffsetAndLength(pieceEnd - pieceStart);
+                output.Add(token.Id, text.StartOf(pieceStart + offset), text.EndOf(pieceStart + offset + tokenLength - 1));
             }
 
             output.EndWord();
         }
+    }
+
+    /// <summary>
+    /// transformers.js turns text into bytes with TextEncoder, which writes U+FFFD for a lone surrogate; the package
+    /// would write the surrogate's own three bytes (ED A0 80), tokens that decode to three U+FFFD. One char for one
+    /// char, so offsets are unchanged.
+    /// </summary>
+    private static ReadOnlySpan<char> WithoutLoneSurrogates(ReadOnlySpan<char> piece)
+    {
+        if (!piece.ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            return piece;
+        }
+
+        var chars = piece.ToArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return chars;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RagPlatform.Tokenizers.Bpe;
 using RagPlatform.Tokenizers.WordPiece;
+using Ml = Microsoft.ML.Tokenizers;
 
 namespace RagPlatform.Tokenizers.Loading;
 
@@ -24,7 +25,7 @@ internal static class TokenizerJsonReader
         };
     }
 
-    private static WordPieceTokenizer ReadWordPiece(JsonElement root, JsonElement model, Dictionary<string, int> vocabulary,
+    private static WordPieceTokenizer ReadWordPiece(JsonElement root, JsonElement wordPiece, Dictionary<string, int> vocabulary,
         List<AddedToken> added, TokenizerConfig config)
     {
         var normalizer = root.GetProperty("normalizer");
@@ -40,18 +41,20 @@ internal static class TokenizerJsonReader
 
         var parts = TokenizerLoader.Parts(vocabulary, added, ReadTemplate(root), config);
         var decoder = root.TryGetProperty("decoder", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+        var model = PackageModels.WordPiece(
+            vocabulary,
+            wordPiece.GetProperty("unk_token").GetString() ?? "[UNK]",
+            wordPiece.TryGetProperty("continuing_subword_prefix", out var prefix) ? prefix.GetString() ?? "##" : "##",
+            wordPiece.TryGetProperty("max_input_chars_per_word", out var max) ? max.GetInt32() : 100);
         return new WordPieceTokenizer(
             parts,
-            parts.TokenToId,
+            model,
             new BertNormalizerOptions(
                 TokenizerConfig.Bool(normalizer, "clean_text") ?? true,
                 TokenizerConfig.Bool(normalizer, "handle_chinese_chars") ?? true,
                 TokenizerConfig.Bool(normalizer, "lowercase") ?? true,
                 TokenizerConfig.Bool(normalizer, "strip_accents")),
-            new WordPieceOptions(
-                model.GetProperty("unk_token").GetString() ?? "[UNK]",
-                model.TryGetProperty("continuing_subword_prefix", out var prefix) ? prefix.GetString() ?? "##" : "##",
-                model.TryGetProperty("max_input_chars_per_word", out var max) ? max.GetInt32() : 100,
+            new WordPieceDecoding(
                 decoder.ValueKind == JsonValueKind.Object && (TokenizerConfig.Bool(decoder, "cleanup") ?? false),
                 config.CleanUpTokenizationSpaces ?? true),
             config.AdditionalSpecialTokens);
@@ -78,14 +81,13 @@ internal static class TokenizerJsonReader
             throw new NotSupportedException("BPE byte_fallback and end_of_word_suffix are not supported.");
         }
 
+        // Merges are "left right" strings or [left, right] pairs; the package takes the former.
         var merges = model.GetProperty("merges").EnumerateArray()
-            .Select(m => m.ValueKind == JsonValueKind.Array
-                ? (m[0].GetString()!, m[1].GetString()!)
-                : VocabularyFiles.SplitMerge(m.GetString()!))
+            .Select(m => m.ValueKind == JsonValueKind.Array ? m[0].GetString() + " " + m[1].GetString() : m.GetString()!)
             .ToList();
         var parts = TokenizerLoader.Parts(vocabulary, added, ReadTemplate(root), config);
-        return new ByteLevelBpeTokenizer(parts, new BpeModel(vocabulary, merges), normalizer == "NFC",
-            config.CleanUpTokenizationSpaces ?? false);
+        var bpe = PackageModels.ByteLevelBpe(new Ml.BpeOptions(vocabulary) { Merges = merges }, added);
+        return new ByteLevelBpeTokenizer(parts, bpe, normalizer == "NFC", config.CleanUpTokenizationSpaces ?? false);
     }
 
     private static bool IsQwen2PreTokenizer(JsonElement pre)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RagPlatform.Tokenizers.Bpe;
 using RagPlatform.Tokenizers.WordPiece;
+using Ml = Microsoft.ML.Tokenizers;
 
 namespace RagPlatform.Tokenizers.Loading;
 
@@ -36,47 +37,21 @@ internal static class VocabularyFiles
         var lowercase = config.DoLowerCase ?? true;
         return new WordPieceTokenizer(
             parts,
-            parts.TokenToId,
+            PackageModels.WordPiece(vocabulary, unk, "##", maxInputCharsPerWord: 100),
             new BertNormalizerOptions(CleanText: true, config.TokenizeChineseChars, lowercase, config.StripAccents),
-            new WordPieceOptions(unk, "##", MaxInputCharsPerWord: 100, DecoderCleanup: true, config.CleanUpTokenizationSpaces ?? true),
+            new WordPieceDecoding(DecoderCleanup: true, config.CleanUpTokenizationSpaces ?? true),
             config.AdditionalSpecialTokens);
     }
 
     public static ITokenizer ReadBpe(string directory, TokenizerConfig config)
     {
-        Dictionary<string, int> vocabulary;
-        using (var stream = File.OpenRead(Path.Combine(directory, "vocab.json")))
-        {
-            vocabulary = JsonSerializer.Deserialize(stream, TokenizerJsonContext.Default.DictionaryStringInt32)
-                ?? throw new InvalidDataException("vocab.json is empty.");
-        }
-
-        var merges = new List<(string, string)>();
-        foreach (var line in File.ReadLines(Path.Combine(directory, "merges.txt")))
-        {
-            if (line.StartsWith("#version", StringComparison.Ordinal) || line.Length == 0)
-            {
-                continue;
-            }
-
-            merges.Add(SplitMerge(line));
-        }
-
+        // The package reads vocab.json and merges.txt itself (and says which merges line is malformed).
+        var options = new Ml.BpeOptions(Path.Combine(directory, "vocab.json"), Path.Combine(directory, "merges.txt"));
         var added = config.AddedTokensDecoder.Count > 0 ? config.AddedTokensDecoder : ReadAddedTokensJson(directory, config);
-        var parts = TokenizerLoader.Parts(vocabulary, added, PostProcessorTemplate.None, config);
-        return new ByteLevelBpeTokenizer(parts, new BpeModel(vocabulary, merges), nfc: true, config.CleanUpTokenizationSpaces ?? false);
-    }
-
-    public static (string Left, string Right) SplitMerge(string merge)
-    {
-        var space = merge.IndexOf(' ', StringComparison.Ordinal);
-        if (space <= 0 || space == merge.Length - 1)
-        {
-            throw new InvalidDataException($"Malformed merge '{merge}'.");
-        }
-
-        var end = merge.IndexOf(' ', space + 1);
-        return (merge[..space], end < 0 ? merge[(space + 1)..] : merge[(space + 1)..end]);
+        var parts = TokenizerLoader.Parts(new Dictionary<string, int>(options.Vocabulary, StringComparer.Ordinal), added,
+            PostProcessorTemplate.None, config);
+        return new ByteLevelBpeTokenizer(parts, PackageModels.ByteLevelBpe(options, added), nfc: true,
+            config.CleanUpTokenizationSpaces ?? false);
     }
 
     /// <summary>added_tokens.json lists content → id; special when a role or additional special token names it.</summary>

@@ -8,19 +8,39 @@ namespace RagPlatform.Tokenizers.Tests.Parity;
 public sealed class WordPieceParityTests(ModelsFixture models, ITestOutputHelper output)
 {
     [Fact]
-    public async Task MiniLm_EncodeCorpus_IdsAndTypeIdsEqualTransformersJs()
+    public async Task MiniLm_EncodeCorpus_IdsTypeIdsAndDecodeEqualTransformersJs()
     {
         var texts = ParityCorpus.Texts();
         Assert.True(texts.Count >= 5000, $"corpus has only {texts.Count} strings");
 
-        var expected = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, SharedFiles.MiniLm, texts.Select(t => (t, (string?)null)));
+        var expected = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, SharedFiles.MiniLm, texts.Select(t => (t, (string?)null)),
+            decode: true);
 
         var report = new ParityReport("MiniLM WordPiece tokenizer (vs transformers.js)", output);
         for (var i = 0; i < texts.Count; i++)
         {
             var actual = models.MiniLm.Encode(texts[i]);
             report.Add(texts[i], ParityReport.Diff("ids", expected[i].Ids, actual.Ids),
-                ParityReport.Diff("type ids", expected[i].TypeIds, actual.TypeIds));
+                ParityReport.Diff("type ids", expected[i].TypeIds, actual.TypeIds),
+                ParityReport.DiffText("decoded", expected[i].Decoded, models.MiniLm.Decode(actual.Ids.ToArray())));
+        }
+
+        report.Assert();
+    }
+
+    [Fact]
+    public async Task MiniLm_DecodeSkippingSpecialTokens_EqualsTransformersJs()
+    {
+        var texts = ParityCorpus.EdgeCases().Where(t => t.Length > 0).Select((t, i) => $"{t} [SEP] {i} [MASK][UNK]").ToList();
+        var expected = await TokenizeOracle.EncodeAsync(OracleEngine.TransformersJs, SharedFiles.MiniLm, texts.Select(t => (t, (string?)null)),
+            decode: true, skipSpecialTokens: true);
+
+        var report = new ParityReport("MiniLM decode with skip_special_tokens (vs transformers.js)", output);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var ids = models.MiniLm.Encode(texts[i]).Ids.ToArray();
+            report.Add(texts[i], ParityReport.Diff("ids", expected[i].Ids, ids),
+                ParityReport.DiffText("decoded", expected[i].Decoded, models.MiniLm.Decode(ids, skipSpecialTokens: true)));
         }
 
         report.Assert();

@@ -53,6 +53,28 @@ public sealed class WordPieceTokenizerTests(ModelsFixture models)
         Assert.DoesNotContain(102, encoding.Ids.Skip(2));
     }
 
+    /// <summary>
+    /// The inputs services/RagPlatform.Tokenizers/README.md gives for each place Microsoft.ML.Tokenizers' BertTokenizer
+    /// fails parity, with the pieces transformers.js produces (checked against tests/node/transformers/tokenize.mjs).
+    /// </summary>
+    [Theory]
+    [InlineData("Fécamp", "fe ##camp")]
+    [InlineData("한국어", "ᄒ ##ᅡ ##ᆫ ##ᄀ ##ᅮ ##ᆨ ##ᄋ ##ᅥ")]
+    [InlineData("tab\tsep line\nbreak", "tab sep line break")]
+    [InlineData("zero\u200Bwidth", "zero ##wi ##dt ##h")]
+    [InlineData("ΟΔΟΣ İstanbul", "ο ##δ ##ος istanbul")]
+    [InlineData("[cls]", "[ cl ##s ]")]
+    [InlineData("T(n)=8n2 + 16n", "t ( n ) = 8 ##n ##2 + 16 ##n")]
+    [InlineData("$5.11 at 565 °C", "$ 5 . 11 at 56 ##5 °c")]
+    [InlineData("x² a_b", "x ##² a _ b")]
+    [InlineData("𠀀𠀁 rare", "[UNK] rare")]
+    public void Encode_WherePackageBertTokenizerDiffers_MatchesHuggingFace(string text, string expected)
+    {
+        var pieces = MiniLm.Encode(text, addSpecialTokens: false).Ids.Select(id => MiniLm.IdToToken(id));
+
+        Assert.Equal(expected, string.Join(' ', pieces));
+    }
+
     [Fact]
     public void Decode_Ids_JoinsPiecesAndCleansUpSpacing()
     {

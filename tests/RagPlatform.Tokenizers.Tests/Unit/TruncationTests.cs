@@ -4,7 +4,7 @@ namespace RagPlatform.Tokenizers.Tests.Unit;
 
 [Trait("Category", "Unit")]
 [Collection(ModelsCollection.Name)]
-public sealed class TruncationAndBatchTests(ModelsFixture models)
+public sealed class TruncationTests(ModelsFixture models)
 {
     private ITokenizer Bert => models.CrossEncoder;
 
@@ -65,40 +65,5 @@ public sealed class TruncationAndBatchTests(ModelsFixture models)
     public void Encode_MaxLengthBelowSpecialTokenCount_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Bert.EncodePair("a", "b", maxLength: 2));
-    }
-
-    [Fact]
-    public void EncodeBatch_PadToLongest_FillsFlatBuffersRowMajor()
-    {
-        var batch = Bert.EncodeBatch(["hello world", "hi"]);
-
-        Assert.Equal(2, batch.BatchSize);
-        Assert.Equal(4, batch.SequenceLength);
-        Assert.Equal([101, 7592, 2088, 102, 101, 7632, 102, 0], batch.InputIds);
-        Assert.Equal([1, 1, 1, 1, 1, 1, 1, 0], batch.AttentionMask);
-        Assert.Equal(new long[8], batch.TokenTypeIds);
-    }
-
-    [Fact]
-    public void EncodePairBatch_PadToMaxLengthOnTheLeft_KeepsTypeIdsAndMask()
-    {
-        var batch = Bert.EncodePairBatch([("q", "passage one"), ("question", "p")], padding: PaddingStrategy.MaxLength, maxLength: 8,
-            side: PaddingSide.Left);
-
-        Assert.Equal(8, batch.SequenceLength);
-        Assert.Equal([0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1], batch.AttentionMask);
-        Assert.Equal([0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1], batch.TokenTypeIds);
-        Assert.Equal(101, batch.InputIds[2]);
-        Assert.Equal(0, batch.InputIds[0]);
-    }
-
-    [Fact]
-    public void EncodeBatch_Qwen_PadsWithEndOfText()
-    {
-        var qwen = models.QwenFromVocabFiles;
-        var batch = qwen.EncodeBatch(["Hello world, how are you?", "Hi"]);
-
-        Assert.Equal(151643, batch.InputIds[batch.SequenceLength * 2 - 1]);
-        Assert.Equal(0, batch.AttentionMask[batch.SequenceLength * 2 - 1]);
     }
 }
