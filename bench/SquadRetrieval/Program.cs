@@ -14,6 +14,6 @@ return args is ["run", .. var rest]
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SquadRetrieval run --squad dev-v2.0.json --model DIR --work DIR --threads T");
+    Console.Error.WriteLine("usage: SquadRetrieval run --squad dev-v2.0.json --model DIR --work DIR --threads T [--limit N]");
     return 2;
 }

@@ -21,6 +21,14 @@ internal static class SquadRetrievalBench
     public static async Task<int> RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
         var squad = await SquadDataset.LoadAsync(args.String("squad"), cancellationToken);
+        // --limit N: N questions spread over the whole set (every paragraph stays a candidate), for a quick check.
+        var limit = Math.Min(args.Int("limit", squad.Questions.Count), squad.Questions.Count);
+        if (limit < 1)
+        {
+            throw new ArgumentException("--limit must be at least 1.");
+        }
+
+        var asked = Enumerable.Range(0, limit).Select(i => squad.Questions[(int)((long)i * squad.Questions.Count / limit)]).ToList();
         var work = Path.GetFullPath(args.String("work"));
         if (Directory.Exists(work))
         {
@@ -37,7 +45,7 @@ internal static class SquadRetrievalBench
         var passages = embedder.Embed([.. squad.Paragraphs.Select(p => p.Text)], EmbeddingRole.Passage, cancellationToken);
         var passageSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var queries = embedder.Embed([.. squad.Questions.Select(q => q.Text)], EmbeddingRole.Query, cancellationToken);
+        var queries = embedder.Embed([.. asked.Select(q => q.Text)], EmbeddingRole.Query, cancellationToken);
         var querySeconds = clock.Elapsed.TotalSeconds;
 
         await using var index = await EmbeddedIndex.OpenAsync(new EmbeddedIndexOptions { RootDirectory = work }, cancellationToken: cancellationToken);
@@ -60,21 +68,22 @@ internal static class SquadRetrievalBench
             model = embedder.Model.ModelId,
             forged = embedder.Model.Forged,
             paragraphs = squad.Paragraphs.Count,
-            questions = squad.Questions.Count,
+            questions = asked.Count,
+            ofQuestions = squad.Questions.Count,
             unanswerable = squad.UnanswerableQuestions,
             truncatedParagraphs = passages.Count(p => p.Truncated),
             maxTokens = embedder.MaxTokens,
             paragraphsPerSecond = squad.Paragraphs.Count / passageSeconds,
-            questionsPerSecond = squad.Questions.Count / querySeconds,
+            questionsPerSecond = asked.Count / querySeconds,
         });
 
         foreach (var mode in new[] { SearchMode.Lexical, SearchMode.Dense, SearchMode.Hybrid })
         {
             var evaluation = new RetrievalEvaluation();
             clock.Restart();
-            for (var i = 0; i < squad.Questions.Count; i++)
+            for (var i = 0; i < asked.Count; i++)
             {
-                var question = squad.Questions[i];
+                var question = asked[i];
                 var hits = await index.SearchAsync(Collection, new SearchRequest
                 {
                     Mode = mode,
@@ -103,7 +112,7 @@ internal static class SquadRetrievalBench
         BenchArguments.Emit(new
         {
             mode = "chance",
-            questions = squad.Questions.Count,
+            questions = asked.Count,
             hitAt1 = 1.0 / squad.Paragraphs.Count,
             hitAt5 = 5.0 / squad.Paragraphs.Count,
             hitAt10 = 10.0 / squad.Paragraphs.Count,

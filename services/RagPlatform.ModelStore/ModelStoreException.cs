@@ -32,6 +32,9 @@ public enum ModelStoreError
 
     /// <summary>Another pull or import is writing the same folder.</summary>
     Locked,
+
+    /// <summary>The NuGet configuration could not be read, enables no source, or every source failed.</summary>
+    PackageSourceUnavailable,
 }
 
 /// <summary>An install that failed for a known reason; the message says what happened and, when there is one, the fix.</summary>

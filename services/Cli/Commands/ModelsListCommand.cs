@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace RagPlatform.Cli.Commands;
 
-/// <summary>`rag models list`: what each model service's folder holds (model, architecture, forged or real, weight size).</summary>
+/// <summary>`rag models list`: what each model service's folder holds (model, architecture, weight size, where it came from, forged or real).</summary>
 internal sealed class ModelsListCommand(CliContext context)
 {
     private readonly Option<string?> _modelsDir = new("--models-dir") { Description = $"Models directory (default ${CliEnvironment.ModelsVariable} or .models/forged/tiny)." };
@@ -22,7 +22,7 @@ internal sealed class ModelsListCommand(CliContext context)
     internal int Run(string? modelsDir)
     {
         var root = ModelsLocation.Resolve(context.Environment, modelsDir);
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("service", "folder", "model", "architecture", "weights", "kind");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("service", "folder", "model", "architecture", "weights", "source", "kind");
         var serviceFolders = PlatformService.ModelServices.Select(s => (Service: s.Name, Folder: s.ModelFolder!)).ToList();
         IEnumerable<string> others = Directory.Exists(root)
             ? Directory.EnumerateDirectories(root).Select(Path.GetFileName).OfType<string>().Where(f => serviceFolders.All(s => s.Folder != f)).Order(StringComparer.Ordinal)
@@ -34,7 +34,7 @@ internal sealed class ModelsListCommand(CliContext context)
             missing += service != "-" && !model.Exists ? 1 : 0;
             table.AddRow(service, Markup.Escape(folder), Markup.Escape(model.ModelId ?? "-"), Markup.Escape(model.Architecture ?? "-"),
                 model.OnnxBytes > 0 ? (model.OnnxBytes / 1048576.0).ToString("0.0 MB", CultureInfo.InvariantCulture) : "-",
-                Kind(model));
+                Markup.Escape(model.Source), Kind(model));
         }
 
         context.Consoles.Out.MarkupLine($"Models in [bold]{Markup.Escape(root)}[/]");
@@ -52,6 +52,8 @@ internal sealed class ModelsListCommand(CliContext context)
         { Exists: false } => $"[red]{Markup.Escape(model.Problem ?? "missing")}[/]",
         { Problem: { } problem } => $"[red]{Markup.Escape(problem)}[/]",
         { Forged: true } => $"[yellow]forged[/] [grey]({Markup.Escape(model.ForgeSize ?? "?")}, seed {model.Seed?.ToString(CultureInfo.InvariantCulture) ?? "?"}; answers are noise)[/]",
+        { Source: "incomplete" } => "[red]incomplete install[/] [grey](run `rag models pull` again)[/]",
+        { Source: "unverified" } => "[yellow]unverified weights[/] [grey](not installed by `rag models pull`)[/]",
         _ => "[green]real weights[/]",
     };
 }

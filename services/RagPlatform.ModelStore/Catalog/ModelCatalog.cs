@@ -1,4 +1,16 @@
+using RagPlatform.ModelStore.NuGet;
+
 namespace RagPlatform.ModelStore;
+
+/// <summary>Where a catalog model's files come from.</summary>
+public enum ModelSource
+{
+    /// <summary>A pinned NuGet package, resolved through the machine's NuGet configuration.</summary>
+    NuGet,
+
+    /// <summary>A pinned revision of a model hub repository.</summary>
+    Hub,
+}
 
 /// <summary>
 /// The models `rag models pull` knows. Names match the forged models' folders (.models/forged/tiny/&lt;name&gt;), so a
@@ -13,8 +25,9 @@ namespace RagPlatform.ModelStore;
 public sealed class ModelCatalog
 {
     private readonly Dictionary<string, ModelSpec> _byName;
+    private readonly Dictionary<string, PackagedModelSpec> _packagedByName;
 
-    public ModelCatalog(IEnumerable<ModelSpec> models, IEnumerable<string> defaults)
+    public ModelCatalog(IEnumerable<ModelSpec> models, IEnumerable<string> defaults, IEnumerable<PackagedModelSpec>? packaged = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(defaults);
@@ -24,28 +37,80 @@ public sealed class ModelCatalog
             model.Validate();
         }
 
+        Packaged = packaged?.ToArray() ?? [];
+        foreach (var model in Packaged)
+        {
+            model.Validate();
+        }
+
         _byName = Models.ToDictionary(m => m.Name, StringComparer.Ordinal);
-        Defaults = defaults.Select(Get).ToArray();
+        _packagedByName = Packaged.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        if (Packaged.FirstOrDefault(p => _byName.TryGetValue(p.Name, out var hub) && hub.Role != p.Role) is { } clash)
+        {
+            throw new ArgumentException($"Model '{clash.Name}' has a different role on the hub than in its package.", nameof(packaged));
+        }
+
+        Names = [.. _packagedByName.Keys.Union(_byName.Keys).Order(StringComparer.Ordinal)];
+        var unknown = defaults.FirstOrDefault(d => !_byName.ContainsKey(d) && !_packagedByName.ContainsKey(d));
+        DefaultNames = unknown is null ? defaults.ToArray() : throw new KeyNotFoundException($"Default model '{unknown}' is not in the catalog.");
+        Defaults = [.. DefaultNames.Where(_byName.ContainsKey).Select(Get)];
     }
 
-    /// <summary>The catalog of this release: the three default models plus the int8 generator variant.</summary>
+    /// <summary>
+    /// The catalog of this release: the three default models (the embedder from its NuGet package, the hub as the
+    /// alternative), the int8 generator variant, and snowflake-arctic-embed-xs from its NuGet package.
+    /// </summary>
     public static ModelCatalog Default { get; } = new(
         [MiniLmEmbedder, MiniLmReranker, Qwen25Instruct, Qwen25InstructInt8],
-        ["minilm-embedder", "minilm-reranker", "qwen2.5"]);
+        ["minilm-embedder", "minilm-reranker", "qwen2.5"],
+        PackagedModels.All);
 
+    /// <summary>The models on the hub.</summary>
     public IReadOnlyList<ModelSpec> Models { get; }
 
+    /// <summary>The models read out of NuGet packages.</summary>
+    public IReadOnlyList<PackagedModelSpec> Packaged { get; }
+
+    /// <summary>Every model name, whatever its sources.</summary>
+    public IReadOnlyList<string> Names { get; }
+
     /// <summary>What `rag models pull` installs when no model is named: one per service.</summary>
+    public IReadOnlyList<string> DefaultNames { get; }
+
+    /// <summary>The hub entries of <see cref="DefaultNames"/>.</summary>
     public IReadOnlyList<ModelSpec> Defaults { get; }
 
     public ModelSpec Get(string name) => TryGet(name, out var model)
         ? model
-        : throw new KeyNotFoundException($"No model named '{name}' in the catalog (known: {string.Join(", ", Models.Select(m => m.Name))}).");
+        : throw new KeyNotFoundException($"No model named '{name}' on the hub in the catalog (known: {string.Join(", ", Models.Select(m => m.Name))}).");
 
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelSpec? model) =>
         _byName.TryGetValue(name, out model);
 
-    /// <summary>Xenova's ONNX export of sentence-transformers/all-MiniLM-L6-v2 (mean pooling is the service's default).</summary>
+    public bool TryGetPackaged(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PackagedModelSpec? model) =>
+        _packagedByName.TryGetValue(name, out model);
+
+    /// <summary>
+    /// Where <paramref name="name"/> can come from, preferred first: a pinned NuGet package needs no hub (so it works
+    /// on machines that only reach package registries), the hub is the alternative. Empty for an unknown name.
+    /// </summary>
+    public IReadOnlyList<ModelSource> SourcesOf(string name)
+    {
+        var sources = new List<ModelSource>(2);
+        if (_packagedByName.ContainsKey(name))
+        {
+            sources.Add(ModelSource.NuGet);
+        }
+
+        if (_byName.ContainsKey(name))
+        {
+            sources.Add(ModelSource.Hub);
+        }
+
+        return sources;
+    }
+
+    /// <summary>Xenova's ONNX export of sentence-transformers/all-MiniLM-L6-v2 (mean pooling is the service's default); the NuGet package is preferred.</summary>
     private static ModelSpec MiniLmEmbedder => new(
         "minilm-embedder", ModelRole.Embedder, "Xenova/all-MiniLM-L6-v2", "751bff37182d3f1213fa05d7196b954e230abad9",
         [

@@ -40,6 +40,9 @@ internal sealed class InstallTarget : IDisposable
         return new InstallTarget(directory, directoryLock, previous);
     }
 
+    /// <summary>The manifest found on open (null when there was none or it was damaged).</summary>
+    public ModelManifest? Previous => _previous;
+
     /// <summary>The manifest found on open, when it already describes <paramref name="model"/> completely.</summary>
     public ModelManifest? CurrentInstall(ModelSpec model) => _previous is { } manifest && manifest.Describes(model, Directory) ? manifest : null;
 
@@ -47,11 +50,15 @@ internal sealed class InstallTarget : IDisposable
     /// Removes the manifest and leaves rag-model.pending until <see cref="CompleteAsync"/>: a run that fails after
     /// replacing some files leaves a folder `rag models list` reports as incomplete, not as unknown.
     /// </summary>
-    public Task BeginChangesAsync(ModelSpec model, CancellationToken cancellationToken)
+    public Task BeginChangesAsync(ModelSpec model, CancellationToken cancellationToken) =>
+        BeginChangesAsync($"{model.Repository}@{model.Revision}", cancellationToken);
+
+    /// <param name="installing">What is being installed, for whoever finds the marker (e.g. "owner/repo@commit").</param>
+    public Task BeginChangesAsync(string installing, CancellationToken cancellationToken)
     {
         ModelManifest.Delete(Directory);
         return DurableFiles.WriteAllBytesAsync(System.IO.Path.Combine(Directory, PendingMarker),
-            System.Text.Encoding.UTF8.GetBytes($"{model.Repository}@{model.Revision}\n"), cancellationToken);
+            System.Text.Encoding.UTF8.GetBytes(installing + "\n"), cancellationToken);
     }
 
     /// <summary>The full path of a model file, its parent folder created.</summary>
@@ -95,23 +102,9 @@ internal sealed class InstallTarget : IDisposable
     /// Checks the folder is one the model's service loads, removes files a previous install listed that this one
     /// does not (e.g. an external-data file of another export), then writes the manifest — the last step.
     /// </summary>
-    public async Task<ModelManifest> CompleteAsync(ModelSpec model, string source, string origin, IReadOnlyList<InstalledFile> files,
-        DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var layout = ModelLayout.Validate(Directory, model.Role);
-        if (!layout.IsValid)
-        {
-            throw new ModelStoreException(ModelStoreError.InvalidLayout,
-                $"{model.Name}: the installed folder '{Directory}' is not one the {model.Role} loads: {string.Join(" ", layout.Problems)}");
-        }
-
-        var kept = files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-        foreach (var stale in _previous?.Files.Where(f => !kept.Contains(f.Path)) ?? [])
-        {
-            DurableFiles.DeleteQuietly(ModelNames.Under(Directory, stale.Path));
-        }
-
-        var manifest = new ModelManifest
+    public Task<ModelManifest> CompleteAsync(ModelSpec model, string source, string origin, IReadOnlyList<InstalledFile> files,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        CompleteAsync(new ModelManifest
         {
             Name = model.Name,
             Role = model.Role,
@@ -121,7 +114,24 @@ internal sealed class InstallTarget : IDisposable
             Origin = origin,
             InstalledAt = now,
             Files = files,
-        };
+        }, cancellationToken);
+
+    /// <summary>As above, for a manifest the caller filled in (installs that are not hub revisions).</summary>
+    public async Task<ModelManifest> CompleteAsync(ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        var layout = ModelLayout.Validate(Directory, manifest.Role);
+        if (!layout.IsValid)
+        {
+            throw new ModelStoreException(ModelStoreError.InvalidLayout,
+                $"{manifest.Name}: the installed folder '{Directory}' is not one the {manifest.Role} loads: {string.Join(" ", layout.Problems)}");
+        }
+
+        var kept = manifest.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in _previous?.Files.Where(f => !kept.Contains(f.Path)) ?? [])
+        {
+            DurableFiles.DeleteQuietly(ModelNames.Under(Directory, stale.Path));
+        }
+
         await manifest.WriteAsync(Directory, cancellationToken).ConfigureAwait(false);
         DurableFiles.DeleteQuietly(System.IO.Path.Combine(Directory, PendingMarker));
         return manifest;

