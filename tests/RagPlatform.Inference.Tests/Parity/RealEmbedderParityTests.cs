@@ -25,7 +25,7 @@ public sealed class RealEmbedderParityTests(InferenceEnvironment env, ITestOutpu
     {
         var model = await LoadAsync(name);
         var (queries, passages) = RealTexts.Value;
-        using var embedder = TextEmbedder.Open(env.Runtime, model, new TextEmbedderOptions { Session = InferenceEnvironment.Session, MaxBatchSize = 16 });
+        using var embedder = TextEmbedder.Open(env.Sessions, model, new TextEmbedderOptions { Session = InferenceEnvironment.Session, MaxBatchSize = 16 });
 
         var ours = embedder.Embed(queries, EmbeddingRole.Query).Concat(embedder.Embed(passages, EmbeddingRole.Passage)).ToList();
         var prefixed = queries.Select(q => model.Prefixes.Query + q).Concat(passages.Select(p => model.Prefixes.Passage + p)).ToArray();
@@ -65,8 +65,8 @@ public sealed class RealEmbedderParityTests(InferenceEnvironment env, ITestOutpu
     public async Task Embed_PublishedSentencePairs_GiveThePublishedCosinesOnlyWithTheRealWeights(string first, string second, double published)
     {
         var real = await LoadAsync("minilm-embedder");
-        using var embedder = TextEmbedder.Open(env.Runtime, real, new TextEmbedderOptions { Session = InferenceEnvironment.Session });
-        using var forged = TextEmbedder.Open(env.Runtime, env.Embedder,
+        using var embedder = TextEmbedder.Open(env.Sessions, real, new TextEmbedderOptions { Session = InferenceEnvironment.Session });
+        using var forged = TextEmbedder.Open(env.Sessions, env.Embedder,
             new TextEmbedderOptions { Session = InferenceEnvironment.Session });
 
         var vectors = embedder.Embed([first, second]);
@@ -85,14 +85,14 @@ public sealed class RealEmbedderParityTests(InferenceEnvironment env, ITestOutpu
     {
         foreach (var name in new[] { "minilm-embedder", "arctic-embed-xs" })
         {
-            using var embedder = TextEmbedder.Open(env.Runtime, await LoadAsync(name), new TextEmbedderOptions { Session = InferenceEnvironment.Session });
+            using var embedder = TextEmbedder.Open(env.Sessions, await LoadAsync(name), new TextEmbedderOptions { Session = InferenceEnvironment.Session });
 
             Assert.False(embedder.Model.Forged, name);
             Assert.Equal(384, embedder.Dimensions);
             Assert.Equal(512, embedder.MaxTokens);
         }
 
-        using var tiny = TextEmbedder.Open(env.Runtime, env.Embedder, new TextEmbedderOptions { Session = InferenceEnvironment.Session });
+        using var tiny = TextEmbedder.Open(env.Sessions, env.Embedder, new TextEmbedderOptions { Session = InferenceEnvironment.Session });
         Assert.True(tiny.Model.Forged);
     }
 
