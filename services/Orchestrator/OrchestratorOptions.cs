@@ -38,6 +38,9 @@ public sealed class OrchestratorOptions
     /// </summary>
     public string? QdrantCertificateThumbprint { get; set; }
 
+    /// <summary>The deadline of each call to Qdrant (an upsert of one batch, a search, ...).</summary>
+    public TimeSpan QdrantCallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A collection switches from exact search to HNSW at this many chunks (embedded index).</summary>
     public int HnswThreshold { get; set; } = 20_000;
 
@@ -77,6 +80,7 @@ public sealed class OrchestratorOptions
         Endpoint = new Uri(QdrantUrl!),
         ApiKey = QdrantApiKey,
         CertificateThumbprint = QdrantCertificateThumbprint,
+        CallTimeout = QdrantCallTimeout,
     };
 
     private string? QdrantProblem()
