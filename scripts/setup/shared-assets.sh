@@ -31,7 +31,6 @@ models/qwen2.5-tokenizer/special_tokens_map.json 76862e765266b85aa9459767e33cbaf
 models/qwen2.5-tokenizer/tokenizer_config.json 7e88129d9769a0b14b1587a7d5e829fe93ac0e1511636471fdfc0811951418e6 https://huggingface.co/Qwen/Qwen2.5-Coder-3B-Instruct/resolve/main/tokenizer_config.json
 models/qwen2.5-tokenizer/vocab.json ca10d7e9fb3ed18575dd1e277a2579c16d108e32f27439684afa0e10b1440910 https://huggingface.co/Qwen/Qwen2.5-Coder-3B-Instruct/resolve/main/vocab.json
 data/squad-v2/dev-v2.0.json e67e5969b6dc6c1642154740806b79263b77fc048c7c11ee60d534eb48ef81e8 https://raw.githubusercontent.com/chrischute/squad/85623ade/data/dev-v2.0.json
-data/qdrant/openapi-v1.19.json fdeae0035a6fc2afe6b881be9ec01ed0da08f670592aff823039331772782342 https://raw.githubusercontent.com/qdrant/qdrant/74f3e85b/docs/redoc/v1.19.x/openapi.json
 LIST
 )
 

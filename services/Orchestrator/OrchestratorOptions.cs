@@ -6,7 +6,7 @@ public enum IndexProvider
 {
     /// <summary>The durable on-disk index inside this process (the default; no server to run).</summary>
     Embedded,
-    /// <summary>A Qdrant server over its REST API, for collections beyond one machine.</summary>
+    /// <summary>A Qdrant server over its gRPC API (Qdrant.Client), for collections beyond one machine.</summary>
     Qdrant,
 }
 
@@ -23,11 +23,23 @@ public sealed class OrchestratorOptions
 
     public IndexProvider Index { get; set; } = IndexProvider.Embedded;
 
-    /// <summary>Qdrant's REST address when <see cref="Index"/> is Qdrant, e.g. http://qdrant:6333.</summary>
+    /// <summary>
+    /// Qdrant's gRPC endpoint when <see cref="Index"/> is Qdrant, e.g. http://qdrant:6334 (6334 when no port is
+    /// given). https:// turns TLS on.
+    /// </summary>
     public string? QdrantUrl { get; set; }
 
-    /// <summary>Sent as Qdrant's api-key header when set.</summary>
+    /// <summary>Sent as Qdrant's api-key metadata when set.</summary>
     public string? QdrantApiKey { get; set; }
+
+    /// <summary>
+    /// With an https:// <see cref="QdrantUrl"/>: the SHA-256 thumbprint of Qdrant's (self-signed) certificate, accepted
+    /// instead of the system's trusted roots.
+    /// </summary>
+    public string? QdrantCertificateThumbprint { get; set; }
+
+    /// <summary>The deadline of each call to Qdrant (an upsert of one batch, a search, ...).</summary>
+    public TimeSpan QdrantCallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A collection switches from exact search to HNSW at this many chunks (embedded index).</summary>
     public int HnswThreshold { get; set; } = 20_000;
@@ -46,9 +58,9 @@ public sealed class OrchestratorOptions
             yield return $"{SectionName}:Index must be Embedded or Qdrant (was {Index}).";
         }
 
-        if (Index == IndexProvider.Qdrant && !Uri.TryCreate(QdrantUrl, UriKind.Absolute, out _))
+        if (Index == IndexProvider.Qdrant && QdrantProblem() is { } qdrant)
         {
-            yield return $"{SectionName}:QdrantUrl must be an absolute http(s) URL when {SectionName}:Index is Qdrant (was '{QdrantUrl}').";
+            yield return qdrant;
         }
 
         if (HnswThreshold < 1)
@@ -63,5 +75,29 @@ public sealed class OrchestratorOptions
         HnswThreshold = HnswThreshold,
     };
 
-    public QdrantIndexOptions QdrantIndex() => new() { BaseAddress = new Uri(QdrantUrl!), ApiKey = QdrantApiKey };
+    public QdrantIndexOptions QdrantIndex() => new()
+    {
+        Endpoint = new Uri(QdrantUrl!),
+        ApiKey = QdrantApiKey,
+        CertificateThumbprint = QdrantCertificateThumbprint,
+        CallTimeout = QdrantCallTimeout,
+    };
+
+    private string? QdrantProblem()
+    {
+        if (!Uri.TryCreate(QdrantUrl, UriKind.Absolute, out _))
+        {
+            return $"{SectionName}:QdrantUrl must be Qdrant's gRPC URL, e.g. http://qdrant:6334, when {SectionName}:Index is Qdrant (was '{QdrantUrl}').";
+        }
+
+        try
+        {
+            QdrantIndex().Validate();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"{SectionName}:Qdrant settings are invalid: {e.Message}";
+        }
+    }
 }

@@ -59,8 +59,8 @@ public static class OrchestratorExtensions
         if (options.Index == IndexProvider.Qdrant)
         {
             var qdrant = options.QdrantIndex();
-            OrchestratorLog.IndexOpened(logger, "Qdrant", qdrant.BaseAddress!.ToString());
-            return new QdrantIndex(new HttpClient { BaseAddress = qdrant.BaseAddress, Timeout = TimeSpan.FromSeconds(30) }, qdrant);
+            OrchestratorLog.IndexOpened(logger, "Qdrant", qdrant.ToString());
+            return new QdrantIndex(qdrant, loggers);
         }
 
         var embedded = options.EmbeddedIndex();

@@ -14,7 +14,7 @@ internal sealed class OrchestratorStatusMapper : IExceptionStatusMapper
         CollectionAlreadyExistsException e => new RpcException(StatusCode.AlreadyExists, e.Message),
         _ when DiskFull.Is(exception) => DocumentLibrary.DiskFullError(),
         ArgumentException e => new RpcException(StatusCode.InvalidArgument, e.Message),
-        QdrantException or HttpRequestException => new RpcException(StatusCode.Unavailable, "The vector index (Qdrant) is unreachable or failing; retry later."),
+        QdrantException => new RpcException(StatusCode.Unavailable, "The vector index (Qdrant) is unreachable or failing; retry later."),
         _ => null,
     };
 }

@@ -1,67 +1,90 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Qdrant.Client;
+using Qdrant.Client.Grpc;
 using RagPlatform.Retrieval.Lexical;
 using RagPlatform.Retrieval.Qdrant;
 using RagPlatform.Retrieval.Vectors;
+using ClientException = Qdrant.Client.QdrantException;
+using QdrantVectors = Qdrant.Client.Grpc.Vectors;
 
 namespace RagPlatform.Retrieval;
 
 /// <summary>
-/// <see cref="IPointIndex"/> over Qdrant's REST API. A collection has a named dense vector "dense" (cosine) and a
-/// sparse vector "lexical" with the idf modifier; point ids are UUIDs derived from the string ids, which stay in
-/// the payload. Writes use ?wait=true, so they return once Qdrant has applied them. Hybrid search is one Query API
-/// call: a dense and a lexical prefetch fused with RRF.
+/// <see cref="IPointIndex"/> over Qdrant's gRPC API through the official Qdrant.Client. A collection has a named dense
+/// vector "dense" (cosine) and a sparse vector "lexical" with the Idf modifier (term frequencies are weighted here,
+/// Qdrant multiplies in the idf); point ids are UUIDs derived from the string ids, which stay in the payload. Every
+/// write waits until Qdrant has applied it. Searches are one Query API call each; hybrid is a dense and a lexical
+/// prefetch fused by RRF inside Qdrant, so a Qdrant deployment does all retrieval itself.
 /// </summary>
-public sealed class QdrantIndex : IPointIndex
+public sealed partial class QdrantIndex : IPointIndex
 {
     private const string DenseVector = "dense";
     private const string LexicalVector = "lexical";
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    private readonly HttpClient _http;
+    private readonly QdrantChannel _channel;
+    private readonly QdrantClient _client;
     private readonly QdrantIndexOptions _options;
     private readonly SparseTermEncoder _sparse;
     private readonly ConcurrentDictionary<string, int> _dimensions = new(StringComparer.Ordinal);
 
-    /// <param name="http">Used as given (its BaseAddress is ignored); the caller owns its lifetime.</param>
-    public QdrantIndex(HttpClient http, QdrantIndexOptions options)
+    /// <param name="loggers">Receives Qdrant.Client's own logs (each failed call at Error).</param>
+    public QdrantIndex(QdrantIndexOptions options, ILoggerFactory? loggers = null)
     {
-        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _http = http;
         _options = options;
         _sparse = new SparseTermEncoder(new TextAnalyzer(), options.Bm25, options.AssumedAverageDocumentLength);
+        _channel = QdrantChannel.ForAddress(options.GrpcAddress,
+            new ClientConfiguration { ApiKey = options.ApiKey, CertificateThumbprint = options.CertificateThumbprint });
+        _client = new QdrantClient(new QdrantGrpcClient(_channel), options.CallTimeout, loggers);
     }
 
     public async Task CreateCollectionAsync(CollectionSpec spec, CancellationToken cancellationToken = default)
     {
         IndexValidation.Spec(spec);
-        using (var exists = await SendAsync(HttpMethod.Get, $"collections/{spec.Name}/exists", null, null, cancellationToken).ConfigureAwait(false))
+        if (await ExistsAsync(spec.Name, cancellationToken).ConfigureAwait(false))
         {
-            if (exists.RootElement.GetProperty("result").GetProperty("exists").GetBoolean())
-            {
-                throw new CollectionAlreadyExistsException(spec.Name);
-            }
+            throw new CollectionAlreadyExistsException(spec.Name);
         }
 
-        var body = new JsonObject
+        var create = new CreateCollection
         {
-            ["vectors"] = new JsonObject { [DenseVector] = new JsonObject { ["size"] = spec.Dimensions, ["distance"] = "Cosine" } },
-            ["sparse_vectors"] = new JsonObject { [LexicalVector] = new JsonObject { ["modifier"] = "idf" } },
+            CollectionName = spec.Name,
+            VectorsConfig = new VectorsConfig
+            {
+                ParamsMap = new VectorParamsMap { Map = { [DenseVector] = new VectorParams { Size = (ulong)spec.Dimensions, Distance = Distance.Cosine } } },
+            },
+            SparseVectorsConfig = new SparseVectorConfig { Map = { [LexicalVector] = new SparseVectorParams { Modifier = Modifier.Idf } } },
         };
-        (await SendAsync(HttpMethod.Put, $"collections/{spec.Name}", body, null, cancellationToken).ConfigureAwait(false)).Dispose();
-        _dimensions[spec.Name] = spec.Dimensions;
-        foreach (var (field, kind) in spec.FilterableFields)
+        try
         {
-            var index = new JsonObject { ["field_name"] = field, ["field_schema"] = FieldSchema(kind) };
-            (await SendAsync(HttpMethod.Put, $"collections/{spec.Name}/index?wait=true", index, spec.Name, cancellationToken)
-                .ConfigureAwait(false)).Dispose();
+            await CallAsync(null, cancellationToken, () => _client.CreateCollectionAsync(create, cancellationToken)).ConfigureAwait(false);
         }
+        catch (QdrantException e) when (e.StatusCode == StatusCode.AlreadyExists || e.Message.Contains("already exists", StringComparison.Ordinal))
+        {
+            throw new CollectionAlreadyExistsException(spec.Name); // created by someone else between the check and the create
+        }
+
+        try
+        {
+            // The replace's own filter (see ReplaceWhereAsync) is indexed like the caller's filterable fields.
+            foreach (var (field, schema) in spec.FilterableFields.Select(f => (f.Key, Schema(f.Value)))
+                         .Append((QdrantPayload.GenerationKey, PayloadSchemaType.Keyword)))
+            {
+                await CallAsync(spec.Name, cancellationToken, () => _client.CreatePayloadIndexAsync(spec.Name, field, schema, wait: true,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // A collection without its payload indexes would filter unindexed (slow, or refused in strict mode): none at all.
+            await DeleteCollectionAsync(spec.Name, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        _dimensions[spec.Name] = spec.Dimensions;
     }
 
     public async Task<CollectionInfo?> GetCollectionAsync(string name, CancellationToken cancellationToken = default)
@@ -69,50 +92,53 @@ public sealed class QdrantIndex : IPointIndex
         IndexValidation.CollectionName(name);
         try
         {
-            using var response = await SendAsync(HttpMethod.Get, $"collections/{name}", null, name, cancellationToken).ConfigureAwait(false);
-            var result = response.RootElement.GetProperty("result");
-            var vectors = result.GetProperty("config").GetProperty("params").GetProperty("vectors");
-            if (vectors.ValueKind != JsonValueKind.Object || !vectors.TryGetProperty(DenseVector, out var dense))
+            // Asking whether it exists first keeps a missing collection off Qdrant.Client's error log.
+            if (!await ExistsAsync(name, cancellationToken).ConfigureAwait(false))
             {
-                throw new InvalidOperationException($"Qdrant collection '{name}' has no '{DenseVector}' vector: it was not created by this adapter.");
+                _dimensions.TryRemove(name, out _);
+                return null;
             }
 
-            var dimensions = dense.GetProperty("size").GetInt32();
+            var info = await CallAsync(name, cancellationToken, () => _client.GetCollectionInfoAsync(name, cancellationToken)).ConfigureAwait(false);
+            if (info.Config?.Params?.VectorsConfig?.ParamsMap?.Map is not { } vectors || !vectors.TryGetValue(DenseVector, out var dense))
+            {
+                throw new InvalidOperationException($"Qdrant collection '{name}' has no '{DenseVector}' vector: it was not created by this index.");
+            }
+
+            var dimensions = checked((int)dense.Size);
             _dimensions[name] = dimensions;
-            var points = result.TryGetProperty("points_count", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt64() : 0;
-            return new CollectionInfo(name, dimensions, points);
+            return new CollectionInfo(name, dimensions, (long)info.PointsCount);
         }
         catch (CollectionNotFoundException)
         {
-            _dimensions.TryRemove(name, out _);
-            return null;
+            return null; // deleted between the two calls
         }
     }
 
     public async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default)
     {
-        using var response = await SendAsync(HttpMethod.Get, "collections", null, null, cancellationToken).ConfigureAwait(false);
-        return
-        [
-            .. response.RootElement.GetProperty("result").GetProperty("collections").EnumerateArray()
-                .Select(c => c.GetProperty("name").GetString()!).Order(StringComparer.Ordinal),
-        ];
+        var names = await CallAsync(null, cancellationToken, () => _client.ListCollectionsAsync(cancellationToken)).ConfigureAwait(false);
+        return [.. names.Order(StringComparer.Ordinal)];
     }
 
     public async Task<bool> DeleteCollectionAsync(string name, CancellationToken cancellationToken = default)
     {
         IndexValidation.CollectionName(name);
         _dimensions.TryRemove(name, out _);
-        using (var exists = await SendAsync(HttpMethod.Get, $"collections/{name}/exists", null, null, cancellationToken).ConfigureAwait(false))
+        if (!await ExistsAsync(name, cancellationToken).ConfigureAwait(false))
         {
-            if (!exists.RootElement.GetProperty("result").GetProperty("exists").GetBoolean())
-            {
-                return false;
-            }
+            return false;
         }
 
-        (await SendAsync(HttpMethod.Delete, $"collections/{name}", null, null, cancellationToken).ConfigureAwait(false)).Dispose();
-        return true;
+        try
+        {
+            await CallAsync(name, cancellationToken, () => _client.DeleteCollectionAsync(name, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return true;
+        }
+        catch (CollectionNotFoundException)
+        {
+            return false;
+        }
     }
 
     public async Task UpsertAsync(string collection, IReadOnlyList<IndexPoint> points, CancellationToken cancellationToken = default)
@@ -124,14 +150,12 @@ public sealed class QdrantIndex : IPointIndex
             throw new ArgumentException($"A batch holds at most {_options.MaxBatchSize} points, not {points.Count}.", nameof(points));
         }
 
-        if (points.Count == 0)
+        if (points.Count > 0)
         {
-            return;
+            var structs = ToStructs(points, NewGeneration());
+            await CallAsync(collection, cancellationToken, () => _client.UpsertAsync(collection, structs, wait: true,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
-
-        var body = new JsonObject { ["points"] = new JsonArray([.. points.Select(PointJson)]) };
-        (await SendAsync(HttpMethod.Put, $"collections/{collection}/points?wait=true", body, collection, cancellationToken)
-            .ConfigureAwait(false)).Dispose();
     }
 
     public async Task DeleteAsync(string collection, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
@@ -144,25 +168,28 @@ public sealed class QdrantIndex : IPointIndex
             return;
         }
 
-        var body = new JsonObject { ["points"] = PointIds(ids) };
-        (await SendAsync(HttpMethod.Post, $"collections/{collection}/points/delete?wait=true", body, collection, cancellationToken)
-            .ConfigureAwait(false)).Dispose();
+        var uuids = ids.Distinct(StringComparer.Ordinal).Select(QdrantPointId.For).ToList();
+        await CallAsync(collection, cancellationToken, () => _client.DeleteAsync(collection, uuids, wait: true,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task DeleteWhereAsync(string collection, PointFilter filter, CancellationToken cancellationToken = default)
     {
         IndexValidation.CollectionName(collection);
         IndexValidation.Filter(filter);
-        var body = new JsonObject { ["filter"] = QdrantPayload.Filter(filter) };
-        (await SendAsync(HttpMethod.Post, $"collections/{collection}/points/delete?wait=true", body, collection, cancellationToken)
-            .ConfigureAwait(false)).Dispose();
+        await CallAsync(collection, cancellationToken, () => _client.DeleteAsync(collection, QdrantFilters.From(filter)!, wait: true,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// One <c>POST /collections/{name}/points/batch</c> request: a delete-by-filter operation then an upsert. Qdrant
-    /// applies a batch's operations in order within one request and its WAL makes the request durable as a whole, but it
-    /// has no multi-operation transaction: a concurrent search may run between the two operations and see neither
-    /// old nor new chunks of the document for that instant (a crash cannot leave half: the request is one WAL entry).
+    /// Writes the new points as a new generation (a fresh <c>_rag_gen</c> in their payload), then deletes the points of
+    /// <paramref name="replaced"/> of any other generation. The last upsert and the delete travel as one UpdateBatch
+    /// request; larger replaces upsert their earlier batches first. Qdrant has no multi-operation transaction: it applies
+    /// a batch's operations one after the other, each its own write-ahead-log entry. Writing before deleting is what
+    /// keeps every crash safe: a Qdrant (or orchestrator) crash at any point leaves the old points, or the old and some
+    /// new ones, never neither; the caller sees the error, retries, and the retry's delete removes every leftover of
+    /// the interrupted generation. A search running between the two operations can see old and new chunks together
+    /// for that instant (an id present in both is already the new one), never an empty document.
     /// </summary>
     public async Task ReplaceWhereAsync(string collection, PointFilter replaced, IReadOnlyList<IndexPoint> points,
         CancellationToken cancellationToken = default)
@@ -171,41 +198,55 @@ public sealed class QdrantIndex : IPointIndex
         IndexValidation.Filter(replaced);
         var dimensions = await DimensionsAsync(collection, cancellationToken).ConfigureAwait(false);
         IndexValidation.Points(points, dimensions);
-        if (points.Count > _options.MaxBatchSize)
+
+        var generation = NewGeneration();
+        var batches = points.Chunk(_options.MaxBatchSize).Select(batch => ToStructs(batch, generation)).ToList();
+        foreach (var batch in batches.SkipLast(1))
         {
-            throw new ArgumentException($"A batch holds at most {_options.MaxBatchSize} points, not {points.Count}.", nameof(points));
+            await CallAsync(collection, cancellationToken, () => _client.UpsertAsync(collection, batch, wait: true,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        var filter = QdrantPayload.Filter(replaced) ?? [];
-        var operations = new JsonArray { new JsonObject { ["delete"] = new JsonObject { ["filter"] = filter } } };
-        if (points.Count > 0)
+        var operations = new List<PointsUpdateOperation>(2);
+        if (batches.Count > 0)
         {
-            operations.Add(new JsonObject { ["upsert"] = new JsonObject { ["points"] = new JsonArray([.. points.Select(PointJson)]) } });
+            operations.Add(new PointsUpdateOperation { Upsert = new PointsUpdateOperation.Types.PointStructList { Points = { batches[^1] } } });
         }
 
-        var body = new JsonObject { ["operations"] = operations };
-        (await SendAsync(HttpMethod.Post, $"collections/{collection}/points/batch?wait=true", body, collection, cancellationToken)
-            .ConfigureAwait(false)).Dispose();
+        operations.Add(new PointsUpdateOperation
+        {
+            DeletePoints = new PointsUpdateOperation.Types.DeletePoints
+            {
+                Points = new PointsSelector { Filter = QdrantFilters.OlderThan(replaced, generation) },
+            },
+        });
+        await CallAsync(collection, cancellationToken, () => _client.UpdateBatchAsync(collection, operations, wait: true,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<IndexPoint>> GetAsync(string collection, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         IndexValidation.CollectionName(collection);
         IndexValidation.Ids(ids);
-        var body = new JsonObject
-        {
-            ["ids"] = PointIds(ids),
-            ["with_payload"] = true,
-            ["with_vector"] = new JsonArray(DenseVector),
-        };
-        using var response = await SendAsync(HttpMethod.Post, $"collections/{collection}/points", body, collection, cancellationToken)
-            .ConfigureAwait(false);
+        var uuids = ids.Distinct(StringComparer.Ordinal).Select(id => new PointId { Uuid = QdrantPointId.For(id).ToString("D") }).ToList();
+        var records = await CallAsync(collection, cancellationToken, () => _client.RetrieveAsync(collection, uuids,
+            new WithPayloadSelector { Enable = true },
+            new WithVectorsSelector { Include = new VectorsSelector { Names = { DenseVector } } },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
         var found = new Dictionary<string, IndexPoint>(StringComparer.Ordinal);
-        foreach (var record in response.RootElement.GetProperty("result").EnumerateArray())
+        foreach (var record in records)
         {
-            var (id, text, fields) = QdrantPayload.Decode(record.GetProperty("payload"));
-            var vector = record.GetProperty("vector").GetProperty(DenseVector).EnumerateArray().Select(x => x.GetSingle()).ToArray();
-            found[id] = new IndexPoint { Id = id, Vector = vector, Text = text, Payload = fields };
+            var (id, text, fields) = QdrantPayload.Decode(record.Payload);
+            var dense = record.Vectors?.Vectors?.Vectors is { } named && named.TryGetValue(DenseVector, out var output)
+                ? output.GetDenseVector()
+                : null;
+            found[id] = new IndexPoint
+            {
+                Id = id,
+                Vector = dense?.Data.ToArray() ?? throw new InvalidDataException($"Qdrant returned point '{id}' without its '{DenseVector}' vector."),
+                Text = text,
+                Payload = fields,
+            };
         }
 
         return [.. ids.Distinct(StringComparer.Ordinal).Where(found.ContainsKey).Select(id => found[id])];
@@ -219,119 +260,51 @@ public sealed class QdrantIndex : IPointIndex
             IndexValidation.Filter(filter);
         }
 
-        var body = new JsonObject { ["exact"] = true };
-        if (filter is not null)
-        {
-            body["filter"] = QdrantPayload.Filter(filter);
-        }
-
-        using var response = await SendAsync(HttpMethod.Post, $"collections/{collection}/points/count", body, collection, cancellationToken)
-            .ConfigureAwait(false);
-        return response.RootElement.GetProperty("result").GetProperty("count").GetInt64();
+        var count = await CallAsync(collection, cancellationToken, () => _client.CountAsync(collection, QdrantFilters.From(filter), exact: true,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (long)count;
     }
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string collection, SearchRequest request, CancellationToken cancellationToken = default)
+    public ValueTask DisposeAsync()
     {
-        var dimensions = await DimensionsAsync(collection, cancellationToken).ConfigureAwait(false);
-        IndexValidation.Search(request, dimensions);
-        var dense = request.Mode == SearchMode.Lexical ? null : JsonVector(VectorMath.Normalized(request.Vector));
-        var lexical = request.Mode == SearchMode.Dense ? null : SparseQuery(request.Text!);
-        var body = new JsonObject { ["limit"] = request.Limit, ["with_payload"] = true };
-        if (request.ScoreThreshold is { } threshold)
-        {
-            body["score_threshold"] = threshold;
-        }
-
-        switch (request.Mode)
-        {
-            case SearchMode.Lexical when lexical is null:
-                return []; // nothing to match: every term was a stop word
-            case SearchMode.Dense or SearchMode.Lexical:
-                body["query"] = dense is null ? lexical : dense;
-                body["using"] = dense is null ? LexicalVector : DenseVector;
-                AddFilter(body, request.Filter);
-                break;
-            default:
-                var candidates = Math.Max(request.Limit, _options.HybridCandidates);
-                var prefetch = new JsonArray(Prefetch(dense!, DenseVector, candidates, request.Filter));
-                if (lexical is not null)
-                {
-                    prefetch.Add(Prefetch(lexical, LexicalVector, candidates, request.Filter));
-                }
-
-                body["prefetch"] = prefetch;
-
-                // Qdrant scores a 0-based position p as 1 / (p + k); k + 1 there is the standard 1 / (k + rank), rank from 1.
-                body["query"] = new JsonObject { ["rrf"] = new JsonObject { ["k"] = _options.RrfK + 1 } };
-                break;
-        }
-
-        using var response = await SendAsync(HttpMethod.Post, $"collections/{collection}/points/query", body, collection, cancellationToken)
-            .ConfigureAwait(false);
-        var hits = new List<SearchHit>();
-        foreach (var point in response.RootElement.GetProperty("result").GetProperty("points").EnumerateArray())
-        {
-            var (id, text, fields) = QdrantPayload.Decode(point.GetProperty("payload"));
-            hits.Add(new SearchHit(id, point.GetProperty("score").GetSingle(), text, fields));
-        }
-
-        return hits;
+        _client.Dispose();
+        _channel.Dispose();
+        return ValueTask.CompletedTask;
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    private static string NewGeneration() => Guid.NewGuid().ToString("N");
 
-    private static JsonObject Prefetch(JsonNode query, string vector, int limit, PointFilter? filter)
+    private List<PointStruct> ToStructs(IReadOnlyList<IndexPoint> points, string generation)
     {
-        var prefetch = new JsonObject { ["query"] = query, ["using"] = vector, ["limit"] = limit };
-        AddFilter(prefetch, filter);
-        return prefetch;
-    }
-
-    private static void AddFilter(JsonObject body, PointFilter? filter)
-    {
-        if (filter is not null)
+        var structs = new List<PointStruct>(points.Count);
+        foreach (var point in points)
         {
-            body["filter"] = QdrantPayload.Filter(filter);
-        }
-    }
+            var vectors = new NamedVectors { Vectors = { [DenseVector] = new Vector { Dense = new DenseVector { Data = { VectorMath.Normalized(point.Vector) } } } } };
+            var (indices, values) = _sparse.Document(point.Text);
+            if (indices.Length > 0)
+            {
+                vectors.Vectors[LexicalVector] = new Vector { Sparse = new SparseVector { Indices = { indices }, Values = { values } } };
+            }
 
-    private JsonObject PointJson(IndexPoint point)
-    {
-        var vectors = new JsonObject { [DenseVector] = JsonVector(VectorMath.Normalized(point.Vector)) };
-        var (indices, values) = _sparse.Document(point.Text);
-        if (indices.Length > 0)
-        {
-            vectors[LexicalVector] = SparseVector(indices, values);
+            var qdrant = new PointStruct { Id = new PointId { Uuid = QdrantPointId.For(point.Id).ToString("D") }, Vectors = new QdrantVectors { Vectors_ = vectors } };
+            QdrantPayload.Encode(point, generation, qdrant.Payload);
+            structs.Add(qdrant);
         }
 
-        return new JsonObject { ["id"] = QdrantPointId.For(point.Id), ["vector"] = vectors, ["payload"] = QdrantPayload.Encode(point) };
+        return structs;
     }
 
-    private JsonObject? SparseQuery(string text)
+    private static PayloadSchemaType Schema(PayloadKind kind) => kind switch
     {
-        var (indices, values) = _sparse.Query(text);
-        return indices.Length == 0 ? null : SparseVector(indices, values);
-    }
-
-    private static JsonObject SparseVector(uint[] indices, float[] values) => new()
-    {
-        ["indices"] = new JsonArray([.. indices.Select(i => (JsonNode)JsonValue.Create(i))]),
-        ["values"] = JsonVector(values),
+        PayloadKind.String or PayloadKind.StringList => PayloadSchemaType.Keyword,
+        PayloadKind.Integer => PayloadSchemaType.Integer,
+        PayloadKind.Double => PayloadSchemaType.Float,
+        PayloadKind.Bool => PayloadSchemaType.Bool,
+        _ => PayloadSchemaType.Datetime,
     };
 
-    private static JsonArray JsonVector(float[] vector) => new([.. vector.Select(x => (JsonNode)JsonValue.Create(x))]);
-
-    private static JsonArray PointIds(IReadOnlyCollection<string> ids) =>
-        new([.. ids.Distinct(StringComparer.Ordinal).Select(id => (JsonNode)JsonValue.Create(QdrantPointId.For(id)))]);
-
-    private static string FieldSchema(PayloadKind kind) => kind switch
-    {
-        PayloadKind.String or PayloadKind.StringList => "keyword",
-        PayloadKind.Integer => "integer",
-        PayloadKind.Double => "float",
-        PayloadKind.Bool => "bool",
-        _ => "datetime",
-    };
+    private Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        CallAsync(null, cancellationToken, () => _client.CollectionExistsAsync(name, cancellationToken));
 
     private async Task<int> DimensionsAsync(string collection, CancellationToken cancellationToken)
     {
@@ -345,51 +318,40 @@ public sealed class QdrantIndex : IPointIndex
         return info?.Dimensions ?? throw new CollectionNotFoundException(collection);
     }
 
-    /// <summary>One request; a non-success status becomes <see cref="CollectionNotFoundException"/> (404 on a collection) or <see cref="QdrantException"/>.</summary>
-    private async Task<JsonDocument> SendAsync(HttpMethod method, string path, JsonNode? body, string? collection, CancellationToken cancellationToken)
+    private Task CallAsync(string? collection, CancellationToken cancellationToken, Func<Task> call) =>
+        CallAsync(collection, cancellationToken, async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        });
+
+    /// <summary>
+    /// One client call with its failures in this index's terms: NotFound on a collection becomes
+    /// <see cref="CollectionNotFoundException"/>, a cancelled token <see cref="OperationCanceledException"/>, everything
+    /// else (unreachable, refused, timed out) <see cref="QdrantException"/> with Qdrant's own message.
+    /// </summary>
+    private async Task<T> CallAsync<T>(string? collection, CancellationToken cancellationToken, Func<Task<T>> call)
     {
-        using var request = new HttpRequestMessage(method, new Uri(_options.BaseAddress!, path));
-        if (_options.ApiKey is { Length: > 0 } key)
+        try
         {
-            request.Headers.Add("api-key", key);
+            return await call().ConfigureAwait(false);
         }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
-            request.Content.Headers.ContentType = Json;
-        }
-
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            return JsonDocument.Parse(text);
-        }
-
-        if (response.StatusCode == HttpStatusCode.NotFound && collection is not null)
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound && collection is not null)
         {
             _dimensions.TryRemove(collection, out _);
             throw new CollectionNotFoundException(collection);
         }
-
-        throw new QdrantException((int)response.StatusCode,
-            $"Qdrant {method} /{path.Split('?')[0]} failed with {(int)response.StatusCode}: {ErrorMessage(text) ?? response.ReasonPhrase}");
-    }
-
-    private static string? ErrorMessage(string body)
-    {
-        try
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
         {
-            using var error = JsonDocument.Parse(body);
-            return error.RootElement.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object &&
-                status.TryGetProperty("error", out var message)
-                ? message.GetString()
-                : null;
+            throw new OperationCanceledException(cancellationToken);
         }
-        catch (JsonException)
+        catch (RpcException e)
         {
-            return body.Length == 0 ? null : body[..Math.Min(body.Length, 500)];
+            throw new QdrantException(e.StatusCode, $"Qdrant at {_options.GrpcAddress} answered {e.StatusCode}: {e.Status.Detail}", e);
+        }
+        catch (ClientException e)
+        {
+            throw new QdrantException(StatusCode.Unknown, $"Qdrant at {_options.GrpcAddress}: {e.Message}", e);
         }
     }
 }

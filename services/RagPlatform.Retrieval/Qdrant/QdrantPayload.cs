@@ -1,14 +1,14 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Google.Protobuf.Collections;
+using Qdrant.Client.Grpc;
 
 namespace RagPlatform.Retrieval.Qdrant;
 
 /// <summary>
-/// Maps points and filters to Qdrant's JSON. User fields are top-level payload keys (so filters and payload
-/// indexes use them as they are); the original id, the text and the kinds JSON cannot tell apart (DateTime is a
-/// string, Double 3.0 looks like Integer 3) ride along under keys starting with an underscore, which user field
-/// names cannot.
+/// Maps points to Qdrant's gRPC payload (a map of <see cref="Value"/>). User fields are top-level keys, so filters and
+/// payload indexes use them as they are. The original id, the text, the replace generation and the kinds a Value
+/// cannot carry (DateTime is a string; a Double that is whole may come back as an integer) ride along under keys
+/// starting with an underscore, which user field names cannot.
 /// </summary>
 internal static class QdrantPayload
 {
@@ -16,72 +16,60 @@ internal static class QdrantPayload
     public const string TextKey = "_rag_text";
     public const string KindsKey = "_rag_kinds";
 
-    public static JsonObject Encode(IndexPoint point)
+    /// <summary>The write that put the point there (see <see cref="QdrantIndex.ReplaceWhereAsync"/>).</summary>
+    public const string GenerationKey = "_rag_gen";
+
+    public static void Encode(IndexPoint point, string generation, MapField<string, Value> payload)
     {
-        var payload = new JsonObject { [IdKey] = point.Id, [TextKey] = point.Text };
-        var kinds = new JsonObject();
+        payload[IdKey] = new Value { StringValue = point.Id };
+        payload[TextKey] = new Value { StringValue = point.Text };
+        payload[GenerationKey] = new Value { StringValue = generation };
+        var kinds = new Struct();
         foreach (var (key, value) in point.Payload)
         {
-            payload[key] = Value(value);
+            payload[key] = ToValue(value);
             if (value.Kind is PayloadKind.DateTime or PayloadKind.Double)
             {
-                kinds[key] = value.Kind.ToString();
+                kinds.Fields[key] = new Value { StringValue = value.Kind.ToString() };
             }
         }
 
-        if (kinds.Count > 0)
+        if (kinds.Fields.Count > 0)
         {
-            payload[KindsKey] = kinds;
+            payload[KindsKey] = new Value { StructValue = kinds };
         }
-
-        return payload;
     }
 
     /// <summary>The id, text and typed fields of a payload written by <see cref="Encode"/>.</summary>
-    public static (string Id, string Text, Dictionary<string, PayloadValue> Fields) Decode(JsonElement payload)
+    public static (string Id, string Text, Dictionary<string, PayloadValue> Fields) Decode(MapField<string, Value> payload)
     {
-        var kinds = payload.TryGetProperty(KindsKey, out var k) ? k : default;
+        var kinds = payload.TryGetValue(KindsKey, out var k) && k.KindCase == Value.KindOneofCase.StructValue ? k.StructValue.Fields : null;
         var fields = new Dictionary<string, PayloadValue>(StringComparer.Ordinal);
-        foreach (var property in payload.EnumerateObject())
+        foreach (var (name, value) in payload)
         {
-            if (property.Name.StartsWith('_'))
+            if (name.StartsWith('_'))
             {
                 continue;
             }
 
-            var kind = kinds.ValueKind == JsonValueKind.Object && kinds.TryGetProperty(property.Name, out var declared)
-                ? Enum.Parse<PayloadKind>(declared.GetString()!)
-                : (PayloadKind?)null;
-            fields[property.Name] = (kind, property.Value.ValueKind) switch
+            var kind = kinds is not null && kinds.TryGetValue(name, out var declared) ? Enum.Parse<PayloadKind>(declared.StringValue) : (PayloadKind?)null;
+            fields[name] = (kind, value.KindCase) switch
             {
-                (PayloadKind.DateTime, JsonValueKind.String) => PayloadValue.From(ParseInstant(property.Value.GetString()!)),
-                (PayloadKind.Double, JsonValueKind.Number) => PayloadValue.From(property.Value.GetDouble()),
-                (_, JsonValueKind.String) => PayloadValue.From(property.Value.GetString()!),
-                (_, JsonValueKind.Number) when property.Value.TryGetInt64(out var integer) => PayloadValue.From(integer),
-                (_, JsonValueKind.Number) => PayloadValue.From(property.Value.GetDouble()),
-                (_, JsonValueKind.True or JsonValueKind.False) => PayloadValue.From(property.Value.GetBoolean()),
-                (_, JsonValueKind.Array) => PayloadValue.From(property.Value.EnumerateArray().Select(item => item.ToString())),
-                _ => throw new InvalidDataException($"Payload field '{property.Name}' holds {property.Value.ValueKind}, which no payload kind maps."),
+                (PayloadKind.DateTime, Value.KindOneofCase.StringValue) => PayloadValue.From(ParseInstant(value.StringValue)),
+                (PayloadKind.Double, Value.KindOneofCase.IntegerValue) => PayloadValue.From((double)value.IntegerValue),
+                (_, Value.KindOneofCase.StringValue) => PayloadValue.From(value.StringValue),
+                (_, Value.KindOneofCase.IntegerValue) => PayloadValue.From(value.IntegerValue),
+                (_, Value.KindOneofCase.DoubleValue) => PayloadValue.From(value.DoubleValue),
+                (_, Value.KindOneofCase.BoolValue) => PayloadValue.From(value.BoolValue),
+                (_, Value.KindOneofCase.ListValue) => PayloadValue.From(value.ListValue.Values.Select(item => item.StringValue)),
+                _ => throw new InvalidDataException($"Payload field '{name}' holds {value.KindCase}, which no payload kind maps."),
             };
         }
 
-        var id = payload.TryGetProperty(IdKey, out var idElement) ? idElement.GetString() : null;
-        var text = payload.TryGetProperty(TextKey, out var textElement) ? textElement.GetString() : null;
-        return (id ?? throw new InvalidDataException($"A point lacks the '{IdKey}' payload key: not written by this adapter."), text ?? "", fields);
-    }
-
-    public static JsonObject? Filter(PointFilter? filter)
-    {
-        if (filter is null)
-        {
-            return null;
-        }
-
-        var json = new JsonObject();
-        AddClause(json, "must", filter.Must);
-        AddClause(json, "should", filter.Should);
-        AddClause(json, "must_not", filter.MustNot);
-        return json;
+        var id = payload.TryGetValue(IdKey, out var idValue) ? idValue.StringValue : null;
+        var text = payload.TryGetValue(TextKey, out var textValue) ? textValue.StringValue : "";
+        return (id is { Length: > 0 } ? id : throw new InvalidDataException($"A point lacks the '{IdKey}' payload key: not written by this index."),
+            text, fields);
     }
 
     /// <summary>RFC 3339 as Qdrant parses it: no fraction when there is none, offsets as +hh:mm.</summary>
@@ -92,57 +80,13 @@ internal static class QdrantPayload
     private static DateTimeOffset ParseInstant(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    private static void AddClause(JsonObject json, string name, IReadOnlyList<FilterCondition> conditions)
+    private static Value ToValue(PayloadValue value) => value.Kind switch
     {
-        if (conditions.Count > 0)
-        {
-            json[name] = new JsonArray([.. conditions.Select(Condition)]);
-        }
-    }
-
-    private static JsonNode Condition(FilterCondition condition) => condition switch
-    {
-        MatchValueCondition match => new JsonObject { ["key"] = match.Field, ["match"] = new JsonObject { ["value"] = Value(match.Value) } },
-        MatchAnyCondition any => new JsonObject
-        {
-            ["key"] = any.Field,
-            ["match"] = new JsonObject { ["any"] = new JsonArray([.. any.Values.Distinct().Select(Value)]) },
-        },
-        NumericRangeCondition range => new JsonObject
-        {
-            ["key"] = range.Field,
-            ["range"] = Bounds(range.Gt, range.Gte, range.Lt, range.Lte, v => JsonValue.Create(v)),
-        },
-        DateRangeCondition range => new JsonObject
-        {
-            ["key"] = range.Field,
-            ["range"] = Bounds(range.Gt, range.Gte, range.Lt, range.Lte, v => JsonValue.Create(Instant(v))),
-        },
-        _ => throw new ArgumentException($"Unsupported filter condition {condition.GetType().Name}.", nameof(condition)),
-    };
-
-    private static JsonObject Bounds<T>(T? gt, T? gte, T? lt, T? lte, Func<T, JsonNode> write)
-        where T : struct
-    {
-        var bounds = new JsonObject();
-        foreach (var (name, bound) in new[] { ("gt", gt), ("gte", gte), ("lt", lt), ("lte", lte) })
-        {
-            if (bound is { } value)
-            {
-                bounds[name] = write(value);
-            }
-        }
-
-        return bounds;
-    }
-
-    private static JsonNode Value(PayloadValue value) => value.Kind switch
-    {
-        PayloadKind.String => JsonValue.Create(value.AsString()),
-        PayloadKind.Integer => JsonValue.Create(value.AsInteger()),
-        PayloadKind.Double => JsonValue.Create(value.AsDouble()),
-        PayloadKind.Bool => JsonValue.Create(value.AsBool()),
-        PayloadKind.DateTime => JsonValue.Create(Instant(value.AsDateTime())),
-        _ => new JsonArray([.. value.AsStringList().Select(item => (JsonNode)JsonValue.Create(item))]),
+        PayloadKind.String => new Value { StringValue = value.AsString() },
+        PayloadKind.Integer => new Value { IntegerValue = value.AsInteger() },
+        PayloadKind.Double => new Value { DoubleValue = value.AsDouble() },
+        PayloadKind.Bool => new Value { BoolValue = value.AsBool() },
+        PayloadKind.DateTime => new Value { StringValue = Instant(value.AsDateTime()) },
+        _ => new Value { ListValue = new ListValue { Values = { value.AsStringList().Select(item => new Value { StringValue = item }) } } },
     };
 }

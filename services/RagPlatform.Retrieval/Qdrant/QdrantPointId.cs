@@ -11,7 +11,7 @@ internal static class QdrantPointId
 {
     private static readonly Guid Namespace = new("3c9f5e21-7a4b-4d8e-b6f0-52e1a9c4d7b3");
 
-    public static string For(string id)
+    public static Guid For(string id)
     {
         var name = Encoding.UTF8.GetBytes(id);
         var input = new byte[16 + name.Length];
@@ -22,6 +22,6 @@ internal static class QdrantPointId
 #pragma warning restore CA5350
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString("D");
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 }

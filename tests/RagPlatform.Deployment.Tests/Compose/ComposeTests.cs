@@ -81,7 +81,8 @@ public sealed class ComposeTests
         { "orchestrator on frontend", "compose orchestrator: is attached to a non-internal network" },
         { "gateway listens elsewhere", "compose gateway: changes its listen port to 9090, but the image's HEALTHCHECK probes 8080" },
         { "dependency cycle", "compose: depends_on cycle through" },
-        { "qdrant disabled", "compose orchestrator: Orchestrator__QdrantUrl=http://qdrant:6333 must reach service 'qdrant'" },
+        { "qdrant disabled", "compose orchestrator: Orchestrator__QdrantUrl=http://qdrant:6334 must reach service 'qdrant'" },
+        { "qdrant over rest", "compose orchestrator: Orchestrator__QdrantUrl=http://qdrant:6333 must reach service 'qdrant' on its port 6334" },
         { "writable root filesystem", "compose gateway: must run with a read-only root filesystem" },
         { "wrong build target", "compose embedder: build target 'reranker' is not the Dockerfile's 'embedder' target." },
         { "undeclared network", "compose reranker: network 'default' is not declared" },
@@ -112,6 +113,7 @@ public sealed class ComposeTests
             case "gateway listens elsewhere": Env("gateway")["Gateway__Url"] = "http://0.0.0.0:9090"; break;
             case "dependency cycle": services["embedder"]!["depends_on"] = new JsonObject { ["gateway"] = new JsonObject { ["condition"] = "service_healthy" } }; break;
             case "qdrant disabled": services["qdrant"]!["profiles"] = new JsonArray("qdrant"); break;
+            case "qdrant over rest": Env("orchestrator")["Orchestrator__QdrantUrl"] = "http://qdrant:6333"; break;
             case "writable root filesystem": services["gateway"]!["read_only"] = "false"; break;
             case "wrong build target": services["embedder"]!["build"]!["target"] = "reranker"; break;
             case "undeclared network": ((JsonObject)services["reranker"]!).Remove("networks"); break;

@@ -42,12 +42,12 @@ public static partial class ComposeChecks
         return problems;
     }
 
-    /// <summary>The port a compose service listens on: ours from its listen URL, Qdrant's REST port.</summary>
+    /// <summary>The port a compose service is called on: ours from its listen URL, Qdrant's gRPC port.</summary>
     public static int? ListenPort(ComposeModel compose, DockerfileModel dockerfile, string name)
     {
         if (name == Qdrant)
         {
-            return ServiceCatalog.QdrantPort;
+            return ServiceCatalog.QdrantGrpcPort;
         }
 
         var spec = ServiceCatalog.All.FirstOrDefault(s => s.Name == name);

@@ -31,9 +31,17 @@ public static class KubernetesChecks
         return problems;
     }
 
-    /// <summary>The port a workload's main container listens on: ours from the listen URL, otherwise its first containerPort.</summary>
+    /// <summary>
+    /// The port a workload's main container is called on: ours from the listen URL, Qdrant's gRPC port, otherwise its
+    /// first containerPort.
+    /// </summary>
     public static int? ListenPort(KubernetesModel model, DockerfileModel dockerfile, JsonObject workload)
     {
+        if (Str(workload["metadata"]?["name"]) == "qdrant")
+        {
+            return ServiceCatalog.QdrantGrpcPort;
+        }
+
         var container = Containers(workload).FirstOrDefault();
         if (container is null)
         {

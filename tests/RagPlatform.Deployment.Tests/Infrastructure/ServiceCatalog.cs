@@ -62,8 +62,11 @@ public sealed record ServiceSpec(
 /// </summary>
 public static class ServiceCatalog
 {
-    /// <summary>Qdrant's REST port (an external image, not our code).</summary>
-    public const int QdrantPort = 6333;
+    /// <summary>Qdrant's gRPC port, the one the orchestrator calls (Qdrant.Client); an external image, not our code.</summary>
+    public const int QdrantGrpcPort = 6334;
+
+    /// <summary>Qdrant's REST port, where its health endpoints (/readyz, /livez) answer without an API key.</summary>
+    public const int QdrantHttpPort = 6333;
 
     /// <summary>Where the images keep their models (mounted read-only).</summary>
     public const string ModelsMount = "/models";

@@ -31,7 +31,7 @@ public sealed class KubernetesTests
         Assert.Empty(Check(model));
         var orchestrator = model.EffectiveEnvironment(Containers(model.Find("Deployment", "orchestrator")!).Single(), Dockerfile);
         Assert.Equal("Qdrant", orchestrator["Orchestrator__Index"]);
-        Assert.Equal($"http://qdrant:{ServiceCatalog.QdrantPort}", orchestrator["Orchestrator__QdrantUrl"]);
+        Assert.Equal($"http://qdrant:{ServiceCatalog.QdrantGrpcPort}", orchestrator["Orchestrator__QdrantUrl"]);
     }
 
     [Fact]
@@ -42,8 +42,8 @@ public sealed class KubernetesTests
 
         Assert.Matches(@"^qdrant/qdrant:v\d+\.\d+\.\d+", Str(container["image"]));
         Assert.Equal("/readyz", Str(container["readinessProbe"]?["httpGet"]?["path"]));
-        Assert.Equal(ServiceCatalog.QdrantPort, ResolvePort(container, Str(container["readinessProbe"]?["httpGet"]?["port"])));
-        Assert.Equal(ServiceCatalog.QdrantPort, ResolvePort(container, Str(container["livenessProbe"]?["httpGet"]?["port"])));
+        Assert.Equal(ServiceCatalog.QdrantHttpPort, ResolvePort(container, Str(container["readinessProbe"]?["httpGet"]?["port"])));
+        Assert.Equal(ServiceCatalog.QdrantHttpPort, ResolvePort(container, Str(container["livenessProbe"]?["httpGet"]?["port"])));
         var claim = Str(qdrant["spec"]?["volumeClaimTemplates"]?[0]?["metadata"]?["name"]);
         Assert.Contains(container["volumeMounts"]!.AsArray(), m => Str(m?["name"]) == claim && Str(m?["mountPath"]) == "/qdrant/storage");
         Assert.Equal("true", Str(PodSpec(qdrant)["securityContext"]?["runAsNonRoot"]));

@@ -3,7 +3,7 @@ using Xunit.Sdk;
 
 namespace RagPlatform.Retrieval.Tests.Infrastructure;
 
-/// <summary>The live Qdrant this machine may be given: QDRANT_URL (and optionally QDRANT_API_KEY).</summary>
+/// <summary>The live Qdrant this machine may be given: QDRANT_URL, its gRPC endpoint (and optionally QDRANT_API_KEY).</summary>
 internal static class LiveQdrant
 {
     public const string UrlVariable = "QDRANT_URL";
@@ -12,7 +12,7 @@ internal static class LiveQdrant
 
     public static string? ApiKey => Environment.GetEnvironmentVariable("QDRANT_API_KEY") is { Length: > 0 } key ? key : null;
 
-    public static string SkipReason => $"{UrlVariable} is not set, so there is no live Qdrant to test against (e.g. {UrlVariable}=http://localhost:6333).";
+    public static string SkipReason => $"{UrlVariable} is not set, so there is no live Qdrant to test against (e.g. {UrlVariable}=http://localhost:6334, its gRPC port).";
 }
 
 /// <summary>A fact that runs only against a live Qdrant: skipped, with the reason, when QDRANT_URL is unset.</summary>
@@ -28,14 +28,31 @@ public sealed class LiveQdrantFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// Marks a test class whose tests all need an environment variable. Inherited tests cannot carry a per-class
-/// Skip, so the contract suite's <see cref="ContractFactAttribute"/> and <see cref="ContractTheoryAttribute"/>
-/// ask their discoverers to look for this on the concrete class and report every test skipped when it is unset.
+/// Marks a test class whose tests all need something this machine may lack. Inherited tests cannot carry a per-class
+/// Skip, so the contract suite's <see cref="ContractFactAttribute"/> and <see cref="ContractTheoryAttribute"/> ask their
+/// discoverers to look for these on the concrete class and report every test skipped, with the reason, when one is unmet.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class RequiresEnvironmentVariableAttribute(string name) : Attribute
+public abstract class ClassRequirementAttribute : Attribute
+{
+    /// <summary>Null when met; otherwise the skip reason.</summary>
+    public abstract string? UnmetReason { get; }
+}
+
+/// <summary>The class needs an environment variable (a live service's address).</summary>
+public sealed class RequiresEnvironmentVariableAttribute(string name) : ClassRequirementAttribute
 {
     public string Name { get; } = name;
+
+    public override string? UnmetReason => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Name))
+        ? Name == LiveQdrant.UrlVariable ? LiveQdrant.SkipReason : $"{Name} is not set, so there is no live service for this suite."
+        : null;
+}
+
+/// <summary>The class needs a Docker engine (Testcontainers); probed once, bounded (see <see cref="DockerEngine"/>).</summary>
+public sealed class RequiresDockerEngineAttribute : ClassRequirementAttribute
+{
+    public override string? UnmetReason => DockerEngine.UnavailableReason is { } reason ? $"Testcontainers needs a Docker engine: {reason}" : null;
 }
 
 [XunitTestCaseDiscoverer("RagPlatform.Retrieval.Tests.Infrastructure.ContractFactDiscoverer", "RagPlatform.Retrieval.Tests")]
@@ -49,28 +66,27 @@ public sealed class ContractTheoryAttribute : TheoryAttribute;
 public sealed class ContractFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
 {
     public override IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
-        MissingVariable.SkippedOrNull(DiagnosticMessageSink, discoveryOptions, testMethod) ?? base.Discover(discoveryOptions, testMethod, factAttribute);
+        UnmetRequirement.SkippedOrNull(DiagnosticMessageSink, discoveryOptions, testMethod) ?? base.Discover(discoveryOptions, testMethod, factAttribute);
 }
 
 public sealed class ContractTheoryDiscoverer(IMessageSink diagnosticMessageSink) : TheoryDiscoverer(diagnosticMessageSink)
 {
     public override IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo theoryAttribute) =>
-        MissingVariable.SkippedOrNull(DiagnosticMessageSink, discoveryOptions, testMethod) ?? base.Discover(discoveryOptions, testMethod, theoryAttribute);
+        UnmetRequirement.SkippedOrNull(DiagnosticMessageSink, discoveryOptions, testMethod) ?? base.Discover(discoveryOptions, testMethod, theoryAttribute);
 }
 
-internal static class MissingVariable
+internal static class UnmetRequirement
 {
     public static IEnumerable<IXunitTestCase>? SkippedOrNull(IMessageSink sink, ITestFrameworkDiscoveryOptions options, ITestMethod testMethod)
     {
-        foreach (var requirement in testMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresEnvironmentVariableAttribute)))
+        foreach (var requirement in testMethod.TestClass.Class.ToRuntimeType().GetCustomAttributes(typeof(ClassRequirementAttribute), inherit: true)
+                     .Cast<ClassRequirementAttribute>())
         {
-            var name = (string)requirement.GetConstructorArguments().Single();
-            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
+            if (requirement.UnmetReason is { } reason)
             {
                 return
                 [
-                    new XunitSkippedDataRowTestCase(sink, options.MethodDisplayOrDefault(), options.MethodDisplayOptionsOrDefault(), testMethod,
-                        $"{name} is not set, so there is no live service for this suite (e.g. {name}=http://localhost:6333)."),
+                    new XunitSkippedDataRowTestCase(sink, options.MethodDisplayOrDefault(), options.MethodDisplayOptionsOrDefault(), testMethod, reason),
                 ];
             }
         }

@@ -1,117 +1,89 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
-using RagPlatform.Retrieval.Qdrant;
+using Grpc.Core;
+using Qdrant.Client;
 using RagPlatform.Retrieval.Tests.Contract;
 using RagPlatform.Retrieval.Tests.Infrastructure;
 
 namespace RagPlatform.Retrieval.Tests.Qdrant;
 
-/// <summary>What the Qdrant adapter puts on the wire, checked against Qdrant's OpenAPI schema on the client side too.</summary>
+/// <summary>What the contract cannot show: the replace under a Qdrant crash, batching, keys, errors, payload kinds.</summary>
 [Trait("Category", "Interop")]
 public sealed class QdrantIndexTests(FakeQdrantFixture fake) : IClassFixture<FakeQdrantFixture>
 {
-    private static readonly string[] AllOperations =
-    [
-        "GET /collections", "GET /collections/{collection_name}", "PUT /collections/{collection_name}",
-        "DELETE /collections/{collection_name}", "GET /collections/{collection_name}/exists",
-        "PUT /collections/{collection_name}/index", "PUT /collections/{collection_name}/points",
-        "POST /collections/{collection_name}/points", "POST /collections/{collection_name}/points/delete",
-        "POST /collections/{collection_name}/points/count", "POST /collections/{collection_name}/points/query",
-    ];
+    private static readonly PointFilter DocumentA = PointFilter.All(FilterCondition.Equal("doc", "a"));
 
     [Fact]
-    public async Task EveryOperation_SendsSchemaValidBodies_AndParsesSchemaValidAnswers()
+    public async Task ReplaceWhere_QdrantDiesBetweenUpsertAndDelete_OldChunksSurviveAndTheRetryConverges()
     {
-        var recorder = new RecordingHandler(new HttpClientHandler());
-        using var http = new HttpClient(recorder);
-        var index = new QdrantIndex(http, new QdrantIndexOptions { BaseAddress = fake.Server.BaseAddress });
-        var before = fake.Server.Operations.Count;
+        await using var index = fake.CreateIndex();
+        var name = await CreateDocumentsAsync(index);
 
-        await RunEveryOperationAsync(index, "shape-check");
-
-        Assert.Equal(AllOperations.Order(), fake.Server.Operations.Skip(before).Distinct().Order());
-        Assert.Empty(fake.Server.Violations);
-        foreach (var (method, template, body, _) in recorder.Requests.Where(r => r.Body is not null))
+        QdrantException error;
+        using (RequestHeaders.Use(FakeQdrantProcess.FailAfterOperationsHeader, "1"))
         {
-            using var document = JsonDocument.Parse(body!);
-            Assert.Empty(fake.Schema.ValidateRequest(method, template, document.RootElement));
+            error = await Assert.ThrowsAsync<QdrantException>(
+                () => index.ReplaceWhereAsync(name, DocumentA, [Chunk("a", "a-2", 5), Chunk("a", "a-3", 6)])).Bounded();
         }
 
-        foreach (var (method, template, status, body) in recorder.Responses)
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        // Never neither: the old a-1 is still there beside the new generation until the retry.
+        Assert.Equal(["a-1", "a-2", "a-3"], await IdsAsync(index, name, DocumentA));
+        await index.ReplaceWhereAsync(name, DocumentA, [Chunk("a", "a-2", 5), Chunk("a", "a-3", 6)]).Bounded();
+
+        Assert.Equal(["a-2", "a-3"], await IdsAsync(index, name, DocumentA));
+        Assert.Equal(5, (await index.GetAsync(name, ["a-2"]).Bounded()).Single().Payload["n"].AsInteger());
+        Assert.Equal(["b-1"], await IdsAsync(index, name, PointFilter.All(FilterCondition.Equal("doc", "b"))));
+    }
+
+    [Fact]
+    public async Task ReplaceWhere_QdrantDiesBeforeItsFirstOperation_LeavesTheOldSetWhole()
+    {
+        await using var index = fake.CreateIndex();
+        var name = await CreateDocumentsAsync(index);
+
+        using (RequestHeaders.Use(FakeQdrantProcess.FailAfterOperationsHeader, "0"))
         {
-            using var document = JsonDocument.Parse(body);
-            Assert.Empty(fake.Schema.ValidateResponse(method, template, status, document.RootElement));
+            await Assert.ThrowsAsync<QdrantException>(() => index.ReplaceWhereAsync(name, DocumentA, [Chunk("a", "a-9", 9)])).Bounded();
         }
+
+        Assert.Equal(["a-1", "a-2"], await IdsAsync(index, name, DocumentA));
+        Assert.Equal(2, (await index.GetAsync(name, ["a-2"]).Bounded()).Single().Payload["n"].AsInteger());
     }
 
     [Fact]
-    public async Task Upsert_SendsDerivedUuidsAndKeepsOriginalIdAndTextInPayload()
+    public async Task ReplaceWhere_MorePointsThanOneRequestHolds_WritesEveryBatchThenDropsTheOld()
     {
-        var recorder = new RecordingHandler(new HttpClientHandler());
-        using var http = new HttpClient(recorder);
-        var index = new QdrantIndex(http, new QdrantIndexOptions { BaseAddress = fake.Server.BaseAddress });
-        await index.CreateCollectionAsync(new CollectionSpec("upsert-shape", 4)).Bounded();
+        await using var seeding = fake.CreateIndex();
+        var name = await CreateDocumentsAsync(seeding);
+        await using var index = fake.CreateIndex(new QdrantIndexOptions { MaxBatchSize = 2 });
+        IndexPoint[] replacement = [.. Enumerable.Range(1, 5).Select(i => Chunk("a", $"a-new-{i}", i))];
 
-        await index.UpsertAsync("upsert-shape", [ContractCorpus.Cat with { Id = "doc-1" }]).Bounded();
+        await index.ReplaceWhereAsync(name, DocumentA, replacement).Bounded();
 
-        var upsert = recorder.Requests.Single(r => r.Template == "/collections/{collection_name}/points" && r.Method == "put");
-        using var body = JsonDocument.Parse(upsert.Body!);
-        var point = body.RootElement.GetProperty("points")[0];
-        Assert.Equal("6fc1903a-7fa4-58de-9f58-317b10074259", point.GetProperty("id").GetString());
-        Assert.Equal("doc-1", point.GetProperty("payload").GetProperty("_rag_id").GetString());
-        Assert.Equal(ContractCorpus.Cat.Text, point.GetProperty("payload").GetProperty("_rag_text").GetString());
-        Assert.Equal("2024-01-10T08:00:00+00:00", point.GetProperty("payload").GetProperty("published").GetString());
-        Assert.True(point.GetProperty("vector").GetProperty("lexical").GetProperty("indices").GetArrayLength() > 0);
-        Assert.Contains("wait=true", upsert.Query, StringComparison.Ordinal);
-        await index.DeleteCollectionAsync("upsert-shape").Bounded();
+        Assert.Equal(replacement.Select(p => p.Id).Order(StringComparer.Ordinal), await IdsAsync(index, name, DocumentA));
+        Assert.Equal(6, await index.CountAsync(name).Bounded());
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => index.UpsertAsync(name, replacement)).Bounded(); // one upsert is one request
     }
 
     [Fact]
-    public async Task HybridSearch_IsOneQueryWithTwoPrefetchesAndStandardRrf()
+    public async Task ApiKey_IsSent_AndAMissingKeyFailsWithQdrantsMessage()
     {
-        var recorder = new RecordingHandler(new HttpClientHandler());
-        using var http = new HttpClient(recorder);
-        var index = new QdrantIndex(http, new QdrantIndexOptions { BaseAddress = fake.Server.BaseAddress, RrfK = 60, HybridCandidates = 50 });
-        await index.CreateCollectionAsync(new CollectionSpec("hybrid-shape", 4)).Bounded();
-        await index.UpsertAsync("hybrid-shape", ContractCorpus.All).Bounded();
-
-        await index.SearchAsync("hybrid-shape", new SearchRequest
-        {
-            Mode = SearchMode.Hybrid, Vector = [1, 0, 0, 0], Text = "cat", Limit = 3,
-            Filter = PointFilter.All(FilterCondition.Equal("lang", "en")),
-        }).Bounded();
-
-        var query = recorder.Requests.Single(r => r.Template.EndsWith("/points/query", StringComparison.Ordinal));
-        using var body = JsonDocument.Parse(query.Body!);
-        var prefetch = body.RootElement.GetProperty("prefetch");
-        Assert.Equal(["dense", "lexical"], prefetch.EnumerateArray().Select(p => p.GetProperty("using").GetString()));
-        Assert.All(prefetch.EnumerateArray(), p => Assert.Equal(50, p.GetProperty("limit").GetInt32()));
-        Assert.All(prefetch.EnumerateArray(), p => Assert.True(p.TryGetProperty("filter", out _)));
-        Assert.Equal(61, body.RootElement.GetProperty("query").GetProperty("rrf").GetProperty("k").GetInt32());
-        await index.DeleteCollectionAsync("hybrid-shape").Bounded();
-    }
-
-    [Fact]
-    public async Task ApiKey_IsSentAndAMissingKeyFailsWithQdrantsMessage()
-    {
-        await using var secured = await FakeQdrantServer.StartAsync(fake.Schema, apiKey: "s3cret").Bounded();
-        using var http = new HttpClient();
-        var keyed = new QdrantIndex(http, new QdrantIndexOptions { BaseAddress = secured.BaseAddress, ApiKey = "s3cret" });
-        var anonymous = new QdrantIndex(http, new QdrantIndexOptions { BaseAddress = secured.BaseAddress });
+        await using var secured = await FakeQdrantProcess.StartAsync(apiKey: "s3cret").Bounded();
+        await using var keyed = new QdrantIndex(new QdrantIndexOptions { Endpoint = new Uri(secured.Url), ApiKey = "s3cret" });
+        await using var anonymous = new QdrantIndex(new QdrantIndexOptions { Endpoint = new Uri(secured.Url) });
 
         await keyed.CreateCollectionAsync(new CollectionSpec("keyed", 2)).Bounded();
         var error = await Assert.ThrowsAsync<QdrantException>(() => anonymous.ListCollectionsAsync()).Bounded();
 
         Assert.Equal(["keyed"], await keyed.ListCollectionsAsync().Bounded());
-        Assert.Equal(401, error.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Contains("Must provide an API key", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ServerSideRejection_SurfacesQdrantsErrorMessage()
     {
-        var first = fake.CreateIndex();
-        var second = fake.CreateIndex();
+        await using var first = fake.CreateIndex();
+        await using var second = fake.CreateIndex();
         await first.CreateCollectionAsync(new CollectionSpec("recreated", 4)).Bounded();
         await first.UpsertAsync("recreated", [ContractCorpus.Cat]).Bounded();
 
@@ -120,78 +92,70 @@ public sealed class QdrantIndexTests(FakeQdrantFixture fake) : IClassFixture<Fak
         await second.CreateCollectionAsync(new CollectionSpec("recreated", 3)).Bounded();
         var error = await Assert.ThrowsAsync<QdrantException>(() => first.UpsertAsync("recreated", [ContractCorpus.Dog])).Bounded();
 
-        Assert.Equal(400, error.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("Vector dimension error: expected dim: 3, got 4", error.Message, StringComparison.Ordinal);
         await second.DeleteCollectionAsync("recreated").Bounded();
     }
 
-    [Theory]
-    [InlineData("doc-1", "6fc1903a-7fa4-58de-9f58-317b10074259")]
-    [InlineData("ünïcødé ✓", "fb8a4918-6263-5285-a6f7-1e53bfe174a1")]
-    public void PointId_IsTheVersion5UuidOfTheStringId(string id, string expected) =>
-        Assert.Equal(expected, QdrantPointId.For(id)); // expected values from Python's uuid.uuid5 with the same namespace
-
     [Fact]
-    public void SparseTermHash_IsFnv1a32() // expected values computed independently in Python
+    public async Task NothingListening_ThrowsUnavailable()
     {
-        Assert.Equal(3826002220u, SparseTermEncoder.Hash("a"));
-        Assert.Equal(108289031u, SparseTermEncoder.Hash("cat"));
+        await using var index = new QdrantIndex(new QdrantIndexOptions { Endpoint = new Uri($"http://127.0.0.1:{ClosedPort()}") });
+
+        var error = await Assert.ThrowsAsync<QdrantException>(() => index.ListCollectionsAsync()).Bounded();
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
-    private static async Task RunEveryOperationAsync(IPointIndex index, string name)
+    [Fact]
+    public async Task Payload_KindsAValueCannotTellApart_RoundTrip()
     {
-        await index.CreateCollectionAsync(new CollectionSpec(name, 4)
+        await using var index = fake.CreateIndex();
+        var name = "kinds-" + Guid.NewGuid().ToString("N")[..8];
+        await index.CreateCollectionAsync(new CollectionSpec(name, 2)).Bounded();
+        var payload = new Dictionary<string, PayloadValue>
         {
-            FilterableFields = new Dictionary<string, PayloadKind> { ["lang"] = PayloadKind.String, ["published"] = PayloadKind.DateTime },
-        }).Bounded();
-        await index.UpsertAsync(name, ContractCorpus.All).Bounded();
-        await index.ListCollectionsAsync().Bounded();
-        await index.GetCollectionAsync(name).Bounded();
-        await index.GetAsync(name, ["cat", "dog"]).Bounded();
-        await index.CountAsync(name, PointFilter.All(new DateRangeCondition("published", Gte: DateTimeOffset.UnixEpoch))).Bounded();
-        foreach (var mode in Enum.GetValues<SearchMode>())
-        {
-            await index.SearchAsync(name, new SearchRequest
-            {
-                Mode = mode, Vector = [1, 0, 0, 0], Text = "cat", ScoreThreshold = 0.001f,
-                Filter = new PointFilter { Should = [FilterCondition.AnyOf("tags", "pets", "space")], MustNot = [new NumericRangeCondition("rating", Lt: 1)] },
-            }).Bounded();
-        }
+            ["whole"] = 3.0,
+            ["integer"] = 3L,
+            ["moment"] = new DateTimeOffset(2024, 5, 6, 7, 8, 9, 123, TimeSpan.FromHours(-5)).AddTicks(4567),
+            ["empty"] = Array.Empty<string>(),
+            ["text"] = "2024-05-06T07:08:09Z",
+        };
 
-        await index.DeleteAsync(name, ["cat"]).Bounded();
-        await index.DeleteWhereAsync(name, PointFilter.All(FilterCondition.Equal("lang", "fr"))).Bounded();
+        await index.UpsertAsync(name, [new IndexPoint { Id = "p", Vector = [1, 0], Text = "t", Payload = payload }]).Bounded();
+        var stored = (await index.GetAsync(name, ["p"]).Bounded()).Single();
+
+        Assert.Equal(payload.OrderBy(p => p.Key), stored.Payload.OrderBy(p => p.Key));
         await index.DeleteCollectionAsync(name).Bounded();
     }
 
-    /// <summary>Keeps every request and response body that passes through, with its OpenAPI path template.</summary>
-    private sealed class RecordingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    private static IndexPoint Chunk(string doc, string id, long n) => new()
     {
-        public IEnumerable<(string Method, string Template, string? Body, string Query)> Requests => _requests;
+        Id = id,
+        Vector = [n, 1, 0, 0],
+        Text = $"chunk {id}",
+        Payload = new Dictionary<string, PayloadValue> { ["doc"] = doc, ["n"] = n },
+    };
 
-        public ConcurrentQueue<(string Method, string Template, int Status, string Body)> Responses { get; } = new();
-
-        private readonly ConcurrentQueue<(string, string, string?, string)> _requests = new();
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private static async Task<string> CreateDocumentsAsync(IPointIndex index)
+    {
+        var name = "replace-" + Guid.NewGuid().ToString("N")[..8];
+        await index.CreateCollectionAsync(new CollectionSpec(name, 4)
         {
-            var method = request.Method.Method.ToLowerInvariant();
-            var template = TemplateOf(request.RequestUri!.AbsolutePath);
-            var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-            _requests.Enqueue((method, template, body, request.RequestUri.Query));
-            var response = await base.SendAsync(request, cancellationToken);
-            Responses.Enqueue((method, template, (int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken)));
-            return response;
-        }
+            FilterableFields = new Dictionary<string, PayloadKind> { ["doc"] = PayloadKind.String },
+        }).Bounded();
+        await index.UpsertAsync(name, [Chunk("a", "a-1", 1), Chunk("a", "a-2", 2), Chunk("b", "b-1", 3)]).Bounded();
+        return name;
+    }
 
-        private static string TemplateOf(string path)
-        {
-            var parts = path.Trim('/').Split('/');
-            if (parts.Length >= 2)
-            {
-                parts[1] = "{collection_name}";
-            }
+    private static async Task<string[]> IdsAsync(IPointIndex index, string name, PointFilter filter) =>
+        [.. (await index.SearchAsync(name, new SearchRequest { Vector = [1, 1, 1, 1], Limit = 100, Filter = filter }).Bounded())
+            .Select(h => h.Id).Order(StringComparer.Ordinal)];
 
-            return "/" + string.Join('/', parts);
-        }
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port; // closed again when disposed
     }
 }
