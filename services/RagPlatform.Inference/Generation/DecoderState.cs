@@ -58,7 +58,11 @@ internal sealed class DecoderState : IDisposable
 
     public int Capacity => _tokens.Length;
 
-    /// <summary>Feeds <paramref name="ids"/> after the cached tokens and writes the logits of the last one into <paramref name="lastLogits"/>.</summary>
+    /// <summary>
+    /// Feeds <paramref name="ids"/> after the cached tokens and writes the logits of the last one into <paramref name="lastLogits"/>.
+    /// The model returns logits for every fed position ([1, ids.Length, vocabulary], as Optimum exports) or for the last
+    /// only ([1, 1, vocabulary]: the forge's export and `rag models optimize`'s rewrite); either way the last row is it.
+    /// </summary>
     public void Forward(ReadOnlySpan<int> ids, Span<float> lastLogits, CancellationToken cancellationToken)
     {
         using var outputs = Run(ids, cancellationToken);
@@ -69,22 +73,13 @@ internal sealed class DecoderState : IDisposable
             throw new ArgumentException($"The logits buffer holds {lastLogits.Length} values; the model has {vocabulary}.", nameof(lastLogits));
         }
 
-        CopyRow(logits, ids.Length - 1, lastLogits);
-    }
-
-    /// <summary>Like <see cref="Forward"/>, but returns the logits of every fed position ([ids.Length, vocabulary], row-major).</summary>
-    public float[] ForwardAll(ReadOnlySpan<int> ids, CancellationToken cancellationToken)
-    {
-        using var outputs = Run(ids, cancellationToken);
-        var logits = outputs[0];
-        var vocabulary = (int)logits.Shape[^1];
-        var all = new float[ids.Length * vocabulary];
-        for (var row = 0; row < ids.Length; row++)
+        var rows = (int)logits.Shape[^2];
+        if (rows != 1 && rows != ids.Length)
         {
-            CopyRow(logits, row, all.AsSpan(row * vocabulary, vocabulary));
+            throw new InvalidOperationException($"The model returned logits for {rows} positions of the {ids.Length} fed; expected 1 or {ids.Length}.");
         }
 
-        return all;
+        CopyRow(logits, rows - 1, lastLogits);
     }
 
     public void Dispose()

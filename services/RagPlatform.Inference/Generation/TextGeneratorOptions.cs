@@ -12,8 +12,8 @@ public sealed record TextGeneratorOptions
 
     /// <summary>
     /// Prompt tokens fed per forward pass when prefilling; null sizes chunks so one pass's logits (tokens × vocabulary
-    /// floats) stay under 64 MiB. The model returns logits for every fed position and only the last is used, so the
-    /// chunk size bounds memory, not the result.
+    /// floats) stay under 64 MiB. A model that returns logits for every fed position (Optimum's export) needs that
+    /// bound; only the last row is used, so the chunk size bounds memory, not the result.
     /// </summary>
     public int? PrefillChunkTokens { get; init; }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace RagPlatform.ModelStore;
 
 /// <summary>What <see cref="ModelLayout.Validate"/> found; <see cref="Problems"/> lists each thing the service would refuse.</summary>
-/// <param name="OnnxPath">The graph the service would open (onnx/model.onnx, else model.onnx); null when there is none.</param>
+/// <param name="OnnxPath">The graph the service would open (onnx/model.onnx, else model.onnx; model_quantized.onnx when config.json's dtype is q8); null when there is none.</param>
 /// <param name="Forged">config.json says "rag_forged": true — seeded random weights, not a trained model.</param>
 public sealed record ModelLayoutReport(string Directory, ModelRole Role, IReadOnlyList<string> Problems, string? OnnxPath, bool Forged)
 {
@@ -29,7 +29,7 @@ public static class ModelLayout
         }
 
         var config = ReadConfig(root, problems);
-        var onnx = FindOnnx(root, problems);
+        var onnx = FindOnnx(root, problems, config?.OnnxFile ?? OnnxFileNames.ForDtype(null));
         if (onnx is not null && config is { ExternalData: true } && !File.Exists(onnx + "_data"))
         {
             problems.Add($"config.json announces external weights (use_external_data_format) but {Relative(root, onnx)}_data is missing.");
@@ -84,9 +84,9 @@ public static class ModelLayout
         }
     }
 
-    private static string? FindOnnx(string root, List<string> problems)
+    private static string? FindOnnx(string root, List<string> problems, string file)
     {
-        foreach (var candidate in new[] { Path.Combine(root, "onnx", "model.onnx"), Path.Combine(root, "model.onnx") })
+        foreach (var candidate in new[] { Path.Combine(root, "onnx", file), Path.Combine(root, file) })
         {
             if (File.Exists(candidate))
             {
@@ -99,7 +99,7 @@ public static class ModelLayout
             }
         }
 
-        problems.Add("no onnx/model.onnx (nor model.onnx).");
+        problems.Add($"no onnx/{file} (nor {file}).");
         return null;
     }
 
@@ -130,7 +130,18 @@ public static class ModelLayout
                 && js.TryGetProperty("use_external_data_format", out var flag) && flag.ValueKind == JsonValueKind.True;
             var layers = json.TryGetProperty("num_hidden_layers", out var count) && count.TryGetInt32(out var n) ? n : 0;
             var forged = json.TryGetProperty("rag_forged", out var marker) && marker.ValueKind == JsonValueKind.True;
-            return new ModelConfigFacts(architecture, external, layers, forged);
+            string onnxFile;
+            try
+            {
+                onnxFile = OnnxFileNames.ForDtype(OnnxFileNames.DtypeOf(json));
+            }
+            catch (NotSupportedException error)
+            {
+                problems.Add(error.Message);
+                onnxFile = OnnxFileNames.ForDtype(null);
+            }
+
+            return new ModelConfigFacts(architecture, external, layers, forged, onnxFile);
         }
         catch (JsonException error)
         {
@@ -141,5 +152,5 @@ public static class ModelLayout
 
     private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
 
-    private sealed record ModelConfigFacts(string? Architecture, bool ExternalData, int LayerCount, bool Forged);
+    private sealed record ModelConfigFacts(string? Architecture, bool ExternalData, int LayerCount, bool Forged, string OnnxFile);
 }
