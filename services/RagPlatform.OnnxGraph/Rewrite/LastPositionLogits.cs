@@ -40,13 +40,13 @@ internal static class LastPositionLogits
             throw new OnnxGraphException($"'{LogitsName}' has {dims.Count} dimensions; a decoder's are [batch, sequence, vocabulary].");
         }
 
-        var index = new GraphIndex(graph);
-        var (head, hidden, region) = FindHead(index);
         if (dims is { Count: 3 } && dims[1].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && dims[1].DimValue == 1)
         {
-            return new LogitsRewriteReport(false, hidden, head.Name, region.Count);
+            return new LogitsRewriteReport(false, "", "", 0);
         }
 
+        var index = new GraphIndex(graph);
+        var (head, hidden, region) = FindHead(index);
         var opset = model.OpsetImport.FirstOrDefault(o => !o.HasDomain || o.Domain is "" or "ai.onnx");
         if (opset is null || opset.Version < 10)
         {
