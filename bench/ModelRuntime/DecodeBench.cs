@@ -55,7 +55,7 @@ internal static class DecodeBench
             generated,
             loadSeconds = load,
             prefillSeconds = prefill,
-            decodeTokensPerSecond = (generated - 1) / decode,
+            decodeTokensPerSecond = generated > 1 ? (generated - 1) / decode : (double?)null,
             weightsBytes = WeightsBytes(model.OnnxPath),
             firstIds = ids.Take(8),
             vmHwmKb = BenchArguments.PeakResidentKb(),

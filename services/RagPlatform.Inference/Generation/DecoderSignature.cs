@@ -13,8 +13,9 @@ internal sealed record CacheLayer(string PastKey, string PastValue, string Prese
 internal sealed class DecoderSignature
 {
     private DecoderSignature(bool hasPositionIds, CacheLayer[] layers, TensorElementType cacheType, long cacheHeads, long headDimension,
-        TensorElementType logitsType)
+        TensorElementType logitsType, bool lastPositionLogits)
     {
+        LastPositionLogits = lastPositionLogits;
         HasPositionIds = hasPositionIds;
         Layers = layers;
         CacheType = cacheType;
@@ -36,6 +37,9 @@ internal sealed class DecoderSignature
     public long HeadDimension { get; }
 
     public TensorElementType LogitsType { get; }
+
+    /// <summary>The logits are declared [batch, 1, vocabulary]: the LM head runs on the last fed position only.</summary>
+    public bool LastPositionLogits { get; }
 
     /// <summary>logits, then every present.* in layer order.</summary>
     public string[] OutputNames { get; }
@@ -106,6 +110,7 @@ internal sealed class DecoderSignature
             throw new NotSupportedException($"Neither '{session.ModelPath}' nor config.json gives the KV cache's heads and head size.");
         }
 
-        return new DecoderSignature(inputs.ContainsKey("position_ids"), layers.ToArray(), past.ElementType, heads, headDimension, logits.ElementType);
+        var lastPosition = logits.Dimensions.Count == 3 && logits.Dimensions[1] == 1;
+        return new DecoderSignature(inputs.ContainsKey("position_ids"), layers.ToArray(), past.ElementType, heads, headDimension, logits.ElementType, lastPosition);
     }
 }

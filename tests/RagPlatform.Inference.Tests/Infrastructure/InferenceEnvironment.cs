@@ -27,6 +27,12 @@ public sealed class InferenceEnvironment : IAsyncLifetime
     /// <summary>The tiny Qwen with a float16 KV cache at the graph boundary (built by Fixtures/fp16_kv_variant.py).</summary>
     public ModelDirectory QwenFloat16Cache { get; private set; } = null!;
 
+    /// <summary>
+    /// The tiny Qwen with the head as Optimum exports it: logits for every fed position, [batch, sequence, vocabulary]
+    /// (scripts/forge-models.sh --logits all; the default forge returns the last position only).
+    /// </summary>
+    public ModelDirectory QwenFullLogits { get; private set; } = null!;
+
     /// <summary>One intra-op thread: the machine is small and tests run beside other work.</summary>
     public static InferenceSessionOptions Session { get; } = new() { IntraOpThreads = 1 };
 
@@ -40,6 +46,7 @@ public sealed class InferenceEnvironment : IAsyncLifetime
         Reranker = ModelDirectory.Load(TestAssets.TinyModel("minilm-reranker"));
         Qwen = ModelDirectory.Load(TestAssets.TinyModel("qwen2.5"));
         QwenFloat16Cache = ModelDirectory.Load(await BuildFloat16CacheVariantAsync());
+        QwenFullLogits = ModelDirectory.Load(await ForgeFullLogitsVariantAsync());
     }
 
     public Task DisposeAsync()
@@ -58,6 +65,15 @@ public sealed class InferenceEnvironment : IAsyncLifetime
         (await ExternalCommand.RunAsync("node", [script, requestFile, responseFile], TestAssets.TransformersJsDir, OracleTimeout)).EnsureSuccess();
         var response = JsonNode.Parse(await File.ReadAllTextAsync(responseFile), documentOptions: new JsonDocumentOptions { MaxDepth = 256 })!;
         return (response, folder);
+    }
+
+    private static async Task<string> ForgeFullLogitsVariantAsync()
+    {
+        // Idempotent: the forge skips a model whose recipe is unchanged, and serialises concurrent runs with a lock.
+        var output = Path.Combine(TestPaths.RepoRoot, ".models", "inference-tests", "full-logits");
+        var forge = Path.Combine(TestPaths.RepoRoot, "scripts", "forge-models.sh");
+        (await ExternalCommand.RunAsync("bash", [forge, "--models", "qwen2.5", "--logits", "all", "--out", output], TestPaths.RepoRoot, SetupTimeout)).EnsureSuccess();
+        return Path.Combine(output, "qwen2.5");
     }
 
     private static async Task<string> BuildFloat16CacheVariantAsync()
