@@ -21,8 +21,8 @@ for (const g of groups) {
   const of = runs.filter((r) => key(r) === g);
   const ttft = of.map((r) => r.prefillSeconds);
   const speedup = baseline / median(ttft);
-  if (g === 'optimized/default') optimized = speedup;
+  if (g === 'optimized/default') optimized = speedup;  // what a user gets: the rewrite, run with the generator's defaults
   const logits = of[0].variant === 'full' ? '[1, n, vocab]' : '[1, 1, vocab]';
   console.log(`| ${of[0].variant} | ${logits} | ${of[0].prefillChunkTokens} | ${f(Math.min(...ttft))} / ${f(median(ttft))} | ${f(speedup)}x | ${f(Math.max(...of.map((r) => r.vmHwmKb)) / 1024, 0)} |`);
 }
-if (optimized !== null) console.log(`\nGoal: \`rag models optimize\` >= ${GOAL}x faster TTFT than full logits at the default chunking: ${f(optimized)}x -> ${optimized >= GOAL ? 'met' : 'NOT met'}.`);
+if (optimized !== null) console.log(`\nGoal: TTFT with \`rag models optimize\` (generator defaults) >= ${GOAL}x faster than full logits: ${f(optimized)}x -> ${optimized >= GOAL ? 'met' : 'NOT met'}.`);
