@@ -112,19 +112,8 @@ internal static class DynamicQuantization
             graph.Input.Remove(input);
         }
 
-        SetMetadata(model, MetadataKey, $"dynamic int8: {todo} MatMul/Gemm, weights int8 symmetric {(options.Granularity == WeightGranularity.PerChannel ? "per output channel" : "per tensor")}, activations uint8 per tensor at run time");
+        ModelMetadata.Set(model, MetadataKey, $"dynamic int8: {todo} MatMul/Gemm, weights int8 symmetric {(options.Granularity == WeightGranularity.PerChannel ? "per output channel" : "per tensor")}, activations uint8 per tensor at run time");
         return new QuantizationReport(todo, kept, floatBytes, int8Bytes);
-    }
-
-    internal static void SetMetadata(ModelProto model, string key, string value)
-    {
-        var entry = model.MetadataProps.FirstOrDefault(p => p.Key == key);
-        if (entry is null)
-        {
-            model.MetadataProps.Add(entry = new StringStringEntryProto { Key = key });
-        }
-
-        entry.Value = value;
     }
 
     private static void CheckOpset(ModelProto model)

@@ -87,7 +87,7 @@ internal static class LastPositionLogits
             dims[1] = new TensorShapeProto.Types.Dimension { DimValue = 1 };
         }
 
-        Quantization.DynamicQuantization.SetMetadata(model, MetadataKey, "last position only: [batch, 1, vocabulary]");
+        ModelMetadata.Set(model, MetadataKey, "last position only: [batch, 1, vocabulary]");
         return new LogitsRewriteReport(true, hidden, head.Name, region.Count);
     }
 

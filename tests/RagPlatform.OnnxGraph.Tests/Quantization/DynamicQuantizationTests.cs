@@ -80,6 +80,30 @@ public sealed class DynamicQuantizationTests(GraphTestEnvironment env)
     }
 
     [Fact]
+    public async Task Quantize_EncoderWithExternalData_ReadsItsWeightsAndWritesOneFile()
+    {
+        using var scratch = GraphTestEnvironment.Scratch();
+        var source = TestAssets.TinyModel("minilm-embedder");
+        await Python.FixtureAsync("external_data_copy.py", source, scratch.Combine("external")).WaitAsync(Timeout);
+
+        var result = ModelTransforms.Quantize(scratch.Combine("external"), null, new QuantizationOptions(), force: false, CancellationToken.None);
+
+        Assert.Empty(Directory.EnumerateFiles(Path.GetDirectoryName(result.OnnxPath)!, "*_data"));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(result.Directory, "config.json")))!;
+        Assert.Null(config["transformers.js_config"]!["use_external_data_format"]);
+        var inputs = Ort.EncoderInputs([9, 20], seed: 3);
+        float[][] Embed(string path)
+        {
+            using var session = Ort.Open(path);
+            var (hidden, shape) = Ort.RunEncoder(session, inputs);
+            return Ort.MeanPooled(hidden, shape, inputs.Mask);
+        }
+
+        var cosines = Embed(Path.Combine(source, "onnx", "model.onnx")).Zip(Embed(result.OnnxPath), Ort.Cosine);
+        Assert.All(cosines, c => Assert.True(c >= 0.999, $"cosine {c:F5}"));
+    }
+
+    [Fact]
     public void Quantize_TwiceFromTheSameSource_SameBytesAndTheRerunIsUpToDate()
     {
         using var scratch = GraphTestEnvironment.Scratch();
