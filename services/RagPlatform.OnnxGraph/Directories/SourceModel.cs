@@ -6,7 +6,8 @@ namespace RagPlatform.OnnxGraph.Directories;
 
 /// <summary>
 /// A model directory in the transformers.js / Optimum layout as a transform's input: its config.json and the ONNX file
-/// that config selects (transformers.js_config.dtype: model.onnx, model_quantized.onnx, ...; in onnx/ or the root).
+/// the services would open (the one transformers.js_config.dtype selects when present, else model.onnx; in onnx/ or
+/// the root).
 /// </summary>
 internal sealed class SourceModel
 {
@@ -46,13 +47,13 @@ internal sealed class SourceModel
         }
 
         JsonObject config;
-        string file;
+        string? dtype;
         try
         {
             var bytes = File.ReadAllBytes(configPath);
             using (var document = JsonDocument.Parse(bytes))
             {
-                file = OnnxFileNames.ForDtype(OnnxFileNames.DtypeOf(document.RootElement));
+                dtype = OnnxFileNames.DtypeOf(document.RootElement);
             }
 
             config = JsonNode.Parse(bytes) as JsonObject ?? throw new OnnxGraphException($"'{configPath}' is not a JSON object.");
@@ -61,14 +62,9 @@ internal sealed class SourceModel
         {
             throw new OnnxGraphException($"'{configPath}' is not valid JSON: {error.Message}", error);
         }
-        catch (NotSupportedException error)
-        {
-            throw new OnnxGraphException(error.Message, error);
-        }
 
-        string[] candidates = [Path.Combine(root, "onnx", file), Path.Combine(root, file)];
-        var onnx = candidates.FirstOrDefault(File.Exists)
-            ?? throw new OnnxGraphException($"'{root}' has no onnx/{file} (nor {file}), the file its config.json selects.");
+        var onnx = OnnxFileNames.Find(root, dtype)
+            ?? throw new OnnxGraphException($"'{root}' has no {OnnxFileNames.Describe(dtype)} (nor one beside config.json).");
         return new SourceModel(root, config, onnx);
     }
 
