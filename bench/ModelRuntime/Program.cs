@@ -20,7 +20,7 @@ static int Usage()
         usage: ModelRuntime <command> [--option value ...]
           prepare-embed --model DIR --tokens 128 --count 32 --shared DIR --out FILE
           embed         --model DIR --inputs FILE --batch N --seconds S --threads T
-          quantized-compare --model DIR --quantized DIR --shared DIR --threads T [--count 512] [--variant NAME]
+          quantized-compare --model DIR --quantized DIR --shared DIR --threads T [--count 512]
           decode        --model DIR --prompt-tokens P --new-tokens N --threads T [--prefill-chunk C]
           bandwidth     --mb M --seconds S --threads T
         """);

@@ -45,7 +45,6 @@ internal static class QuantizationBench
         return BenchArguments.Emit(new
         {
             command = "compare",
-            variant = args.Optional("variant") ?? "int8",
             float32File = float32.File,
             int8File = int8.File,
             texts = texts.Length,
