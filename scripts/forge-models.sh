@@ -4,13 +4,17 @@
 # transformers.js / Optimum layout: <out>/<name>/{config.json, tokenizer files, onnx/model.onnx}.
 #
 #   scripts/forge-models.sh [--size tiny|real] [--models a,b,...] [--seed N] [--out DIR]
-#                           [--force] [--verify] [--determinism]
+#                           [--logits last|all] [--force] [--verify] [--determinism]
 #
 #   --size         tiny (default; real vocabularies, 2 small layers, forges in about a second) or
 #                  real (the published sizes; qwen2.5 is ~2 GB with external weights)
 #   --models       comma-separated subset of minilm-embedder,minilm-reranker,qwen2.5,smollm2 (default: all)
 #   --seed         weight seed (default 1234); the same seed gives byte-identical files
 #   --out          output folder (default <repo>/.models/forged/<size>)
+#   --logits       decoders: last (default) computes the LM head for the last position only, logits
+#                  [batch, 1, vocab]; all exports it as Optimum does (MatMul over every position,
+#                  logits [batch, seq, vocab]) - what a pulled model computes, for benchmarks and the
+#                  `rag models optimize` tests (use another --out: the folder names are the same)
 #   --force        forge even if the output's recipe (size, seed, forge sources) is unchanged
 #   --verify       then check every model against the numpy reference in ONNX Runtime
 #                  (installs tests/node/forge-check's npm packages); tiny also re-forges to prove
@@ -29,6 +33,7 @@ models=minilm-embedder,minilm-reranker,qwen2.5,smollm2
 seed=1234
 out=""
 force=()
+logits=last
 verify=false
 determinism=false
 
@@ -43,6 +48,7 @@ while [ $# -gt 0 ]; do
     --models) models="${2:?--models needs a value}"; shift 2 ;;
     --seed) seed="${2:?--seed needs a value}"; shift 2 ;;
     --out) out="${2:?--out needs a value}"; shift 2 ;;
+    --logits) logits="${2:?--logits needs a value}"; shift 2 ;;
     --force) force=(--force); shift ;;
     --verify) verify=true; shift ;;
     --determinism) determinism=true; shift ;;
@@ -51,6 +57,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$size" in tiny | real) ;; *) fail "--size must be tiny or real" ;; esac
+case "$logits" in last | all) ;; *) fail "--logits must be last or all" ;; esac
 [[ "$seed" =~ ^[0-9]+$ ]] || fail "--seed must be a non-negative integer"
 [ -n "$out" ] || out="$repo_root/.models/forged/$size"
 
@@ -65,7 +72,7 @@ mkdir -p "$out"
 exec 8>"$out/.forge.lock"
 flock 8
 "$python" "$repo_root/scripts/forge/forge.py" --size "$size" --models "$models" --seed "$seed" \
-  --out "$out" --shared "$RAG_SHARED_DIR" "${force[@]}"
+  --out "$out" --shared "$RAG_SHARED_DIR" --logits "$logits" "${force[@]}"
 
 if [ "$verify" = true ]; then
   command -v node >/dev/null 2>&1 || fail "--verify needs Node.js (node and npm)"
@@ -74,5 +81,5 @@ if [ "$verify" = true ]; then
   determinism_flag=()
   if [ "$size" = tiny ] || [ "$determinism" = true ]; then determinism_flag=(--determinism); fi
   "$python" "$repo_root/scripts/forge/verify.py" --out "$out" --models "$models" --size "$size" --seed "$seed" \
-    --shared "$RAG_SHARED_DIR" --node-dir "$node_dir" "${determinism_flag[@]}"
+    --shared "$RAG_SHARED_DIR" --node-dir "$node_dir" --logits "$logits" "${determinism_flag[@]}"
 fi

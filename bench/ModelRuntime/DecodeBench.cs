@@ -23,6 +23,7 @@ internal static class DecodeBench
         using var generator = TextGenerator.Open(sessions, model, new TextGeneratorOptions
         {
             Session = new InferenceSessionOptions { IntraOpThreads = threads, InterOpThreads = 1 },
+            PrefillChunkTokens = args.Optional("prefill-chunk") is { } tokens ? int.Parse(tokens, System.Globalization.CultureInfo.InvariantCulture) : null,
         });
         var load = clock.Elapsed.TotalSeconds;
         var prompt = GenerationPrompt.FromTokenIds(PromptIds(promptTokens, generator.Model.VocabularySize));
@@ -50,10 +51,11 @@ internal static class DecodeBench
             model = Path.GetFileName(Path.GetFullPath(directory)),
             threads,
             promptTokens,
+            prefillChunkTokens = generator.PrefillChunkTokens,
             generated,
             loadSeconds = load,
             prefillSeconds = prefill,
-            decodeTokensPerSecond = (generated - 1) / decode,
+            decodeTokensPerSecond = generated > 1 ? (generated - 1) / decode : (double?)null,
             weightsBytes = WeightsBytes(model.OnnxPath),
             firstIds = ids.Take(8),
             vmHwmKb = BenchArguments.PeakResidentKb(),

@@ -8,6 +8,7 @@ return command switch
 {
     "prepare-embed" => EmbeddingBench.Prepare(options),
     "embed" => EmbeddingBench.Run(options),
+    "quantized-compare" => QuantizationBench.Compare(options),
     "decode" => await DecodeBench.RunAsync(options),
     "bandwidth" => BandwidthBench.Run(options),
     _ => Usage(),
@@ -19,7 +20,8 @@ static int Usage()
         usage: ModelRuntime <command> [--option value ...]
           prepare-embed --model DIR --tokens 128 --count 32 --shared DIR --out FILE
           embed         --model DIR --inputs FILE --batch N --seconds S --threads T
-          decode        --model DIR --prompt-tokens P --new-tokens N --threads T
+          quantized-compare --model DIR --quantized DIR --shared DIR --threads T [--count 512]
+          decode        --model DIR --prompt-tokens P --new-tokens N --threads T [--prefill-chunk C]
           bandwidth     --mb M --seconds S --threads T
         """);
     return 2;

@@ -3,8 +3,11 @@
 Inputs:  input_ids, position_ids (int64 [batch_size, sequence_length]), attention_mask (int64
          [batch_size, total_sequence_length]), past_key_values.{i}.key/.value (float [batch_size,
          kv_heads, past_sequence_length, head_dim]; past_sequence_length may be 0).
-Outputs: logits (float [batch_size, sequence_length, vocab]), present.{i}.key/.value (float
-         [batch_size, kv_heads, total_sequence_length, head_dim]), keys stored after RoPE as in HF.
+Outputs: logits (float [batch_size, 1, vocab]: the last position only, the one a generator samples
+         from), present.{i}.key/.value (float [batch_size, kv_heads, total_sequence_length, head_dim]),
+         keys stored after RoPE as in HF. logits="all" builds the head as Optimum exports it instead:
+         MatMul over every position with a transposed copy of the tied embedding, logits [batch_size,
+         sequence_length, vocab] (what a pulled model computes; `rag models optimize` rewrites it).
 """
 
 import numpy as np
@@ -86,12 +89,28 @@ def _mlp(g, x, i):
     return g.linear(g.op("Mul", [silu, g.linear(x, f"{p}.up_proj.weight")]), f"{p}.down_proj.weight")
 
 
-def build_decoder(config, weights, with_bias):
+def _lm_head(g, x, logits):
+    g.scope("lm_head")
+    if logits == "all":
+        # Optimum's export of a tied head: a MatMul on [batch, seq, hidden] with its own transposed copy of the table.
+        g.op("MatMul", [x, "lm_head.weight"], outputs=["logits"])
+        return
+    # Only the last position is sampled, so only its hidden state meets the [vocab, hidden] table: on Qwen2.5-0.5B
+    # the head is a quarter of a 1,000-token prefill's arithmetic. Gather(-1) gives [batch, hidden], which the tied
+    # Gemm (transB: the same table the embedding Gather reads, one copy) takes as it is.
+    last = g.op("Gather", [x, g.i64(-1)], axis=1)
+    flat_logits = g.op("Gemm", [last, "model.embed_tokens.weight"], transB=1)
+    g.op("Unsqueeze", [flat_logits, g.i64([1])], outputs=["logits"])
+
+
+def build_decoder(config, weights, with_bias, logits="last"):
     g = GraphBuilder()
     for name, array in weights.items():
         g.weight(name, array)
+    if logits == "all":
+        g.weight("lm_head.weight", weights["model.embed_tokens.weight"].T)
     eps = config["rms_norm_eps"]
-    vocab, hidden = config["vocab_size"], config["hidden_size"]
+    vocab = config["vocab_size"]
 
     g.scope("model.embed_tokens")
     x = g.op("Gather", ["model.embed_tokens.weight", "input_ids"], axis=0)
@@ -109,13 +128,7 @@ def build_decoder(config, weights, with_bias):
 
     g.scope("model.norm")
     x = _rms_norm(g, x, "model.norm.weight", eps)
-    # Tied LM head: Gemm with transB reads the same [vocab, hidden] table the embedding Gather
-    # reads, so there is one copy of it (Gemm wants 2-D, hence the reshapes around it).
-    g.scope("lm_head")
-    flat = g.op("Reshape", [x, g.i64([-1, hidden])])
-    flat_logits = g.op("Gemm", [flat, "model.embed_tokens.weight"], transB=1)
-    logits_shape = g.op("Concat", [g.op("Shape", ["input_ids"]), g.i64([vocab])], axis=0)
-    g.op("Reshape", [flat_logits, logits_shape], outputs=["logits"])
+    _lm_head(g, x, logits)
 
     kv_heads, hd = config["num_key_value_heads"], head_dim(config)
     inputs = [
@@ -123,7 +136,8 @@ def build_decoder(config, weights, with_bias):
         tensor_info("attention_mask", INT64, ["batch_size", "total_sequence_length"]),
         tensor_info("position_ids", INT64, ["batch_size", "sequence_length"]),
     ]
-    outputs = [tensor_info("logits", FLOAT, ["batch_size", "sequence_length", vocab])]
+    positions = "sequence_length" if logits == "all" else 1
+    outputs = [tensor_info("logits", FLOAT, ["batch_size", positions, vocab])]
     for i in range(config["num_hidden_layers"]):
         for kind in ("key", "value"):
             inputs.append(tensor_info(f"past_key_values.{i}.{kind}", FLOAT,

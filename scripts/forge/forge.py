@@ -43,7 +43,7 @@ def _sha256_file(path):
     return h.hexdigest()
 
 
-def recipe(spec, size, seed, shared_dir):
+def recipe(spec, size, seed, shared_dir, logits):
     inputs = {name: _sha256_file(os.path.join(HERE, name)) for name in _RECIPE_SOURCES}
     for rel in spec.tokenizer_files:
         inputs[rel] = _sha256_file(os.path.join(shared_dir, rel))
@@ -51,6 +51,8 @@ def recipe(spec, size, seed, shared_dir):
         inputs["tokenizer_json.py"] = _sha256_file(TOKENIZER_JSON_TOOL)
     body = {"forge_version": FORGE_VERSION, "model": spec.name, "size": size, "seed": seed,
             "config": spec.config, "inputs": inputs}
+    if spec.kind == "decoder":
+        body["logits"] = logits
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
     return digest, body
 
@@ -67,15 +69,15 @@ def _up_to_date(target, digest):
                for rel, size in recorded.get("files", {}).items())
 
 
-def build_model(spec, config, seed):
+def build_model(spec, config, seed, logits):
     if spec.kind == "decoder":
         weights = decoder_weights(config, seed, qkv_bias=config["model_type"] == "qwen2")
-        builder, inputs, outputs = build_decoder(config, weights, with_bias=config["model_type"] == "qwen2")
+        builder, inputs, outputs = build_decoder(config, weights, with_bias=config["model_type"] == "qwen2", logits=logits)
     else:
         with_classifier = spec.kind == "cross-encoder"
         weights = bert_weights(config, seed, with_classifier)
         builder, inputs, outputs = build_bert(config, weights, with_classifier)
-    weight_bytes = sum(a.nbytes for a in weights.values())
+    weight_bytes = sum(t.ByteSize() for t in builder.initializers)
     return builder, inputs, outputs, weight_bytes
 
 
@@ -97,9 +99,9 @@ def _tokenizer_json(spec, shared_dir, dest):
     return "tokenizer.json built by tokenizer_json.py"
 
 
-def forge_one(spec, size, seed, out_dir, shared_dir, force):
+def forge_one(spec, size, seed, out_dir, shared_dir, force, logits):
     target = os.path.join(out_dir, spec.name)
-    digest, body = recipe(spec, size, seed, shared_dir)
+    digest, body = recipe(spec, size, seed, shared_dir, logits)
     if not force and _up_to_date(target, digest):
         print(f"forge: {spec.name} ({size}, seed {seed}) up to date")
         return
@@ -114,7 +116,7 @@ def forge_one(spec, size, seed, out_dir, shared_dir, force):
 
         # The config decides the shapes; whether weights go external depends on their size.
         config = sized_config(spec, size, seed, external_data=False)
-        builder, inputs, outputs, weight_bytes = build_model(spec, config, seed)
+        builder, inputs, outputs, weight_bytes = build_model(spec, config, seed, logits)
         external = weight_bytes > EXTERNAL_DATA_THRESHOLD
         if external:
             config = sized_config(spec, size, seed, external_data=True)
@@ -131,6 +133,8 @@ def forge_one(spec, size, seed, out_dir, shared_dir, force):
             ("source_config", spec.source_config),
             ("linear_weight_layout", "[in_features, out_features] (transposed from PyTorch)"),
         ]
+        if spec.kind == "decoder":
+            metadata.append(("logits", "every position" if logits == "all" else "last position only"))
         doc = f"Forged {spec.architecture} ({size}) with seeded random weights; not a trained model."
         model = finish_model(builder, spec.name, inputs, outputs, metadata, doc, FORGE_VERSION)
         del builder
@@ -176,6 +180,9 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     parser.add_argument("--shared", required=True, help="the shared folder holding models/ (real tokenizers and configs)")
     parser.add_argument("--force", action="store_true", help="forge even when the recipe is unchanged")
+    parser.add_argument("--logits", choices=("last", "all"), default="last",
+                        help="decoders: logits of the last position only (default), or of every position with an "
+                             "Optimum-style MatMul head (what pulled exports compute)")
     args = parser.parse_args(argv)
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]
@@ -185,7 +192,7 @@ def main(argv=None):
     shared_models = os.path.join(args.shared, "models")
     os.makedirs(args.out, exist_ok=True)
     for name in models:
-        forge_one(load_spec(name, shared_models), args.size, args.seed, args.out, shared_models, args.force)
+        forge_one(load_spec(name, shared_models), args.size, args.seed, args.out, shared_models, args.force, args.logits)
 
 
 if __name__ == "__main__":

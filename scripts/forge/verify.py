@@ -3,7 +3,9 @@ tests/node/forge-check/run-onnx.mjs) and compares with the numpy reference in re
 
 Checks per model: interface (names, element types, metadata), graph vs reference (max abs diff
 <= 1e-4); for decoders also cached step-by-step == one full forward, left padding == unpadded,
-and greedy decoding that does not repeat one token forever. With --determinism, forges again
+and greedy decoding that does not repeat one token forever. A decoder whose logits are the last
+position's only ([batch, 1, vocab], the default) is compared at the positions it returns: the last
+of each forward pass. With --determinism, forges again
 into a scratch folder and compares every file byte for byte.
 """
 
@@ -92,6 +94,13 @@ def _load(model_dir):
     return config, model, weights
 
 
+def _logits_positions(model_path):
+    """The declared sequence dimension of a decoder's logits: 1 for a last-position head, else a name."""
+    output = next(o for o in onnx.load(model_path, load_external_data=False).graph.output if o.name == "logits")
+    dim = output.type.tensor_type.shape.dim[1]
+    return dim.dim_value if dim.HasField("dim_value") else dim.dim_param
+
+
 def _check_interface(report, name, config, model, kind):
     meta = {p.key: p.value for p in model.metadata_props}
     report.check(f"{name} metadata", meta.get("forged") == "true" and meta.get("forge_seed") == str(config["rag_forge_seed"])
@@ -138,7 +147,13 @@ def _hf_position_ids(mask):
     return np.where(mask == 0, 1, positions).astype(np.int64)
 
 
-def verify_decoder(report, name, config, weights, runner, model_path, size):
+def _returned_positions(last_only, chunks):
+    """Sequence positions whose logits a run returns: every fed one, or each forward pass's last."""
+    ends = np.cumsum(chunks) - 1
+    return ends if last_only else np.arange(int(ends[-1]) + 1)
+
+
+def verify_decoder(report, name, config, weights, runner, model_path, size, last_only):
     rng = np.random.default_rng(11)
     vocab, layers = config["vocab_size"], config["num_hidden_layers"]
     kv_heads = config["num_key_value_heads"]
@@ -173,23 +188,30 @@ def verify_decoder(report, name, config, weights, runner, model_path, size):
 
     full = runs["full"]
     ref_logits, ref_presents = decoder_forward(config, weights, ids, ones, positions)
-    report.close(f"{name} logits vs numpy reference", full["logits"], ref_logits)
+    at_full = _returned_positions(last_only, [seq])
+    report.close(f"{name} logits vs numpy reference", full["logits"], ref_logits[:, at_full])
     worst = max(float(np.max(np.abs(full[f"present.{i}.{t}"] - ref_presents[i][j])))
                 for i in range(layers) for j, t in enumerate(("key", "value")))
     report.check(f"{name} present.* vs numpy reference (keys after RoPE)", worst <= TOLERANCE, f"max|diff| {worst:.2e}")
 
     chunked = runs["chunked"]
-    report.close(f"{name} cached step-by-step logits == full forward", chunked["logits"], full["logits"].astype(np.float64))
+    at_chunks = _returned_positions(last_only, [4] + [1] * (seq - 4))
+    report.close(f"{name} cached step-by-step logits == full forward", chunked["logits"], ref_logits[:, at_chunks])
+    report.close(f"{name} cached last logits == one full pass's", chunked["logits"][:, -1:], full["logits"][:, -1:].astype(np.float64))
     report.close(f"{name} cached present.{layers - 1}.key == full forward", chunked[f"present.{layers - 1}.key"],
                  full[f"present.{layers - 1}.key"].astype(np.float64))
 
     padded = runs["padded"]
-    report.close(f"{name} left-padded row == unpadded run", padded["logits"][1:, pad:], runs["short"]["logits"].astype(np.float64))
+    at_padded = _returned_positions(last_only, [seq])
+    kept = at_padded >= pad  # row 1's returned positions that are not padding: the short run's, shifted by pad
+    report.close(f"{name} left-padded row == unpadded run", padded["logits"][1:, kept], runs["short"]["logits"].astype(np.float64))
     report.close(f"{name} unpadded row in padded batch == full forward", padded["logits"][:1], full["logits"][:1].astype(np.float64))
     ref_padded, _ = decoder_forward(config, weights, padded_ids, padded_mask, padded_positions)
-    report.close(f"{name} left-padded logits vs numpy reference", padded["logits"][1:, pad:], ref_padded[1:, pad:])
-    report.close(f"{name} left-padded cached step-by-step == full", runs["padded_chunked"]["logits"][1:, pad:],
-                 padded["logits"][1:, pad:].astype(np.float64))
+    report.close(f"{name} left-padded logits vs numpy reference", padded["logits"][1:, kept], ref_padded[1:, at_padded[kept]])
+    at_padded_chunks = _returned_positions(last_only, [7, 1, 1, 1])
+    kept_chunks = at_padded_chunks >= pad
+    report.close(f"{name} left-padded cached step-by-step == full", runs["padded_chunked"]["logits"][1:, kept_chunks],
+                 ref_padded[1:, at_padded_chunks[kept_chunks]])
 
     tokens = runs["greedy"]["tokens"]
     spread = float(full["logits"].std(axis=-1).mean())
@@ -245,7 +267,8 @@ def verify_determinism(report, args, models):
     scratch = tempfile.mkdtemp(prefix="forge-determinism-")
     try:
         subprocess.run([sys.executable, os.path.join(HERE, "forge.py"), "--size", args.size, "--seed", str(args.seed),
-                        "--models", ",".join(models), "--out", scratch, "--shared", args.shared, "--force"], check=True)
+                        "--models", ",".join(models), "--out", scratch, "--shared", args.shared, "--force",
+                        "--logits", args.logits], check=True)
         for name in models:
             first, second = _tree_digests(os.path.join(args.out, name)), _tree_digests(os.path.join(scratch, name))
             report.check(f"{name} byte-identical re-forge (seed {args.seed})", first == second,
@@ -263,6 +286,7 @@ def main():
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--shared", required=True)
     parser.add_argument("--determinism", action="store_true")
+    parser.add_argument("--logits", choices=("last", "all"), default="last")
     args = parser.parse_args()
     models = [m for m in args.models.split(",") if m]
 
@@ -282,7 +306,8 @@ def main():
             runner = NodeRunner(args.node_dir, scratch)
             model_path = os.path.join(model_dir, "onnx", "model.onnx")
             if kind == "decoder":
-                greedy[name] = verify_decoder(report, name, config, weights, runner, model_path, args.size)
+                last_only = _logits_positions(model_path) == 1
+                greedy[name] = verify_decoder(report, name, config, weights, runner, model_path, args.size, last_only)
             else:
                 verify_encoder(report, name, config, weights, runner, model_path, kind)
         finally:

@@ -16,8 +16,9 @@ internal sealed record CacheLayer(string PastKey, string PastValue, string Prese
 internal sealed class DecoderSignature
 {
     private DecoderSignature(bool hasPositionIds, CacheLayer[] layers, TensorElementType cacheType, long cacheHeads, long headDimension,
-        TensorElementType logitsType)
+        TensorElementType logitsType, bool lastPositionLogits)
     {
+        LastPositionLogits = lastPositionLogits;
         HasPositionIds = hasPositionIds;
         Layers = layers;
         CacheType = cacheType;
@@ -44,6 +45,9 @@ internal sealed class DecoderSignature
 
     /// <summary>input_ids, attention_mask, position_ids when the model takes it, then every past_key_values.* in layer order.</summary>
     public string[] InputNames { get; }
+
+    /// <summary>The logits are declared [batch, 1, vocabulary]: the LM head runs on the last fed position only.</summary>
+    public bool LastPositionLogits { get; }
 
     /// <summary>logits, then every present.* in layer order.</summary>
     public string[] OutputNames { get; }
@@ -114,6 +118,7 @@ internal sealed class DecoderSignature
             throw new NotSupportedException($"Neither '{session.ModelPath}' nor config.json gives the KV cache's heads and head size.");
         }
 
-        return new DecoderSignature(inputs.ContainsKey("position_ids"), layers.ToArray(), past.ElementDataType, heads, headDimension, logits.ElementDataType);
+        var lastPosition = logits.Dimensions.Length == 3 && logits.Dimensions[1] == 1;
+        return new DecoderSignature(inputs.ContainsKey("position_ids"), layers.ToArray(), past.ElementDataType, heads, headDimension, logits.ElementDataType, lastPosition);
     }
 }

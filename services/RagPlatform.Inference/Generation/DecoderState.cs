@@ -59,7 +59,11 @@ internal sealed class DecoderState : IDisposable
 
     public int Capacity => _tokens.Length;
 
-    /// <summary>Feeds <paramref name="ids"/> after the cached tokens and writes the logits of the last one into <paramref name="lastLogits"/>.</summary>
+    /// <summary>
+    /// Feeds <paramref name="ids"/> after the cached tokens and writes the logits of the last one into <paramref name="lastLogits"/>.
+    /// The model returns logits for every fed position ([1, ids.Length, vocabulary], as Optimum exports) or for the last
+    /// only ([1, 1, vocabulary]: the forge's export and `rag models optimize`'s rewrite); either way the last row is it.
+    /// </summary>
     public void Forward(ReadOnlySpan<int> ids, Span<float> lastLogits, CancellationToken cancellationToken)
     {
         using var logits = Run(ids, cancellationToken);
@@ -70,28 +74,6 @@ internal sealed class DecoderState : IDisposable
         }
 
         CopyRow(logits, rows - 1, lastLogits);
-    }
-
-    /// <summary>
-    /// Like <see cref="Forward"/>, but returns the logits of every fed position ([ids.Length, vocabulary], row-major).
-    /// Needs a model that computes logits for every position.
-    /// </summary>
-    public float[] ForwardAll(ReadOnlySpan<int> ids, CancellationToken cancellationToken)
-    {
-        using var logits = Run(ids, cancellationToken);
-        var (rows, vocabulary) = LogitsShape(logits, ids.Length);
-        if (rows != ids.Length)
-        {
-            throw new NotSupportedException($"'{_session.ModelPath}' computes logits for its last position only; all {ids.Length} were asked for.");
-        }
-
-        var all = new float[rows * vocabulary];
-        for (var row = 0; row < rows; row++)
-        {
-            CopyRow(logits, row, all.AsSpan(row * vocabulary, vocabulary));
-        }
-
-        return all;
     }
 
     public void Dispose()

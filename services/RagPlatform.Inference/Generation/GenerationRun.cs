@@ -89,11 +89,12 @@ internal sealed class GenerationRun : IDisposable
     }
 
     /// <summary>
-    /// Feeds the prompt a chunk at a time; the last chunk's last row is the next token's logits. The model computes
-    /// logits for every fed position: fed whole, a 1,500-token prompt on Qwen2.5's 151,936-token vocabulary is a
-    /// 900 MB output, and ONNX Runtime's arena keeps its high-water mark for the life of the process (a 20 MB model's
-    /// generator measured 3 GB resident). Each chunk attends to the cache of those before it, so the result is the
-    /// same; a long prompt can also be cancelled between chunks.
+    /// Feeds the prompt a chunk at a time; the last chunk's last row is the next token's logits. A model exported as
+    /// Optimum does computes logits for every fed position: fed whole, a 1,500-token prompt on Qwen2.5's 151,936-token
+    /// vocabulary is a 900 MB output, and ONNX Runtime's arena keeps its high-water mark for the life of the process (a
+    /// 20 MB model's generator measured 3 GB resident). Each chunk attends to the cache of those before it, so the
+    /// result is the same; a long prompt can also be cancelled between chunks. (`rag models optimize` and the forge
+    /// make the head compute the last position only, which also spares its arithmetic.)
     /// </summary>
     private void Prefill(CancellationToken cancellationToken)
     {

@@ -26,6 +26,13 @@ public sealed class TextGenerator : IDisposable
     /// <summary>Below this, per-pass overhead would outweigh the memory saved (a huge vocabulary still gets 16-token passes).</summary>
     private const int MinPrefillChunkTokens = 16;
 
+    /// <summary>
+    /// Prompt tokens per prefill pass when the LM head returns the last position only: the logits are one row whatever
+    /// the pass, so passes are sized for fewer, larger products, while one pass's attention scores (heads × chunk ×
+    /// context floats, 28 MB for Qwen2.5 at 1,000 tokens) stay small and a cancellation still lands between passes.
+    /// </summary>
+    private const int LastPositionPrefillChunkTokens = 512;
+
     private TextGenerator(OnnxSession session, ModelDirectory model, TextGeneratorOptions options)
     {
         _session = session;
@@ -40,7 +47,9 @@ public sealed class TextGenerator : IDisposable
 
         _stopTokens = model.EosTokenIds.ToHashSet();
         ContextWindow = Math.Min(options.ContextWindow ?? int.MaxValue, model.Config.MaxPositions > 0 ? model.Config.MaxPositions : int.MaxValue);
-        PrefillChunkTokens = options.PrefillChunkTokens ?? Math.Max(MinPrefillChunkTokens, PrefillLogitsBudgetBytes / (_vocabularySize * sizeof(float)));
+        PrefillChunkTokens = options.PrefillChunkTokens ?? (Signature.LastPositionLogits
+            ? LastPositionPrefillChunkTokens
+            : Math.Max(MinPrefillChunkTokens, PrefillLogitsBudgetBytes / (_vocabularySize * sizeof(float))));
         Model = new ModelSummary(model.ModelId, model.Config.Architecture, model.IsForged(session), ContextWindow, 0, _vocabularySize, model.OnnxPath) { Device = session.Device };
     }
 
@@ -49,7 +58,7 @@ public sealed class TextGenerator : IDisposable
     /// <summary>Most tokens of prompt plus output.</summary>
     public int ContextWindow { get; }
 
-    /// <summary>Prompt tokens per prefill pass (110 for Qwen2.5's vocabulary with the default budget).</summary>
+    /// <summary>Prompt tokens per prefill pass (110 for Qwen2.5's vocabulary with the default budget; 512 for a last-position head).</summary>
     public int PrefillChunkTokens { get; }
 
     /// <summary>Ids that end generation (config.json, generation_config.json and the tokenizer's eos).</summary>

@@ -12,8 +12,9 @@ public sealed record TextGeneratorOptions
 
     /// <summary>
     /// Prompt tokens fed per forward pass when prefilling; null sizes chunks so one pass's logits (tokens × vocabulary
-    /// floats) stay under 64 MiB. The model returns logits for every fed position and only the last is used, so the
-    /// chunk size bounds memory, not the result.
+    /// floats) stay under 64 MiB for a model that returns logits for every fed position (Optimum's export), and feeds
+    /// 512-token passes to one whose head returns the last position only. Only the last row is used, so the chunk size
+    /// bounds memory and sets the pass size, not the result.
     /// </summary>
     public int? PrefillChunkTokens { get; init; }
 

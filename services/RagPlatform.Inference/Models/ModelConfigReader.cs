@@ -5,7 +5,8 @@ namespace RagPlatform.Inference.Models;
 /// <summary>Reads the JSON files of a model directory; unknown fields are ignored, malformed ones name the file.</summary>
 internal static class ModelConfigReader
 {
-    public static (ModelConfig Config, bool ExternalData) ReadConfig(string file)
+    /// <returns>The config, whether it announces external weights, and its transformers.js dtype (null: none).</returns>
+    public static (ModelConfig Config, bool ExternalData, string? Dtype) ReadConfig(string file)
     {
         using var document = Parse(file);
         var root = document.RootElement;
@@ -32,7 +33,7 @@ internal static class ModelConfigReader
         };
         var externalData = root.TryGetProperty("transformers.js_config", out var js) && js.ValueKind == JsonValueKind.Object
             && js.TryGetProperty("use_external_data_format", out var external) && external.ValueKind == JsonValueKind.True;
-        return (config, externalData);
+        return (config, externalData, OnnxFileNames.DtypeOf(root));
     }
 
     public static GenerationDefaults ReadGeneration(string file)

@@ -4,7 +4,8 @@ using RagPlatform.Tokenizers;
 namespace RagPlatform.Inference.Models;
 
 /// <summary>
-/// A model in the transformers.js / Optimum layout: config.json, tokenizer files, onnx/model.onnx (or model.onnx),
+/// A model in the transformers.js / Optimum layout: config.json, tokenizer files, onnx/model.onnx (or model.onnx; the
+/// file config.json's transformers.js_config.dtype selects when present, as transformers.js does: q8 → onnx/model_quantized.onnx),
 /// and optionally generation_config.json and the sentence-transformers files. <see cref="Load"/> reads and checks
 /// everything except the ONNX graph itself, which a pipeline opens as a session.
 /// </summary>
@@ -78,14 +79,14 @@ public sealed class ModelDirectory
         }
 
         var configFile = Require(fullPath, "config.json");
-        var (config, externalData) = ModelConfigReader.ReadConfig(configFile);
+        var (config, externalData, dtype) = ModelConfigReader.ReadConfig(configFile);
         var generationFile = System.IO.Path.Combine(fullPath, "generation_config.json");
         var generation = File.Exists(generationFile) ? ModelConfigReader.ReadGeneration(generationFile) : null;
         var poolingFile = System.IO.Path.Combine(fullPath, "1_Pooling", "config.json");
         var pooling = File.Exists(poolingFile) ? ModelConfigReader.ReadPooling(poolingFile) : (PoolingMode?)null;
         var promptsFile = System.IO.Path.Combine(fullPath, "config_sentence_transformers.json");
         var prefixes = File.Exists(promptsFile) ? ModelConfigReader.ReadPrefixes(promptsFile) : EmbeddingPrefixes.None;
-        var onnxPath = FindOnnx(fullPath, externalData);
+        var onnxPath = FindOnnx(fullPath, externalData, dtype);
         var tokenizer = LoadTokenizer(fullPath, requireTokenizer);
         return new ModelDirectory(fullPath, config, generation, pooling, prefixes, onnxPath, tokenizer);
     }
@@ -115,11 +116,11 @@ public sealed class ModelDirectory
             : throw new FileNotFoundException($"Model directory '{directory}' has no {file}. {ProvideHint}", path);
     }
 
-    private static string FindOnnx(string directory, bool externalData)
+    private static string FindOnnx(string directory, bool externalData, string? dtype)
     {
-        string[] candidates = [System.IO.Path.Combine(directory, "onnx", "model.onnx"), System.IO.Path.Combine(directory, "model.onnx")];
-        var onnx = candidates.FirstOrDefault(File.Exists) ?? throw new FileNotFoundException(
-            $"Model directory '{directory}' has no onnx/model.onnx (nor model.onnx). {ProvideHint}", candidates[0]);
+        var onnx = OnnxFileNames.Find(directory, dtype) ?? throw new FileNotFoundException(
+            $"Model directory '{directory}' has no {OnnxFileNames.Describe(dtype)} (nor one beside config.json). {ProvideHint}",
+            System.IO.Path.Combine(directory, "onnx", OnnxFileNames.Default));
         var data = onnx + "_data";
         if (externalData && !File.Exists(data))
         {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace RagPlatform.ModelStore;
 
 /// <summary>What <see cref="ModelLayout.Validate"/> found; <see cref="Problems"/> lists each thing the service would refuse.</summary>
-/// <param name="OnnxPath">The graph the service would open (onnx/model.onnx, else model.onnx); null when there is none.</param>
+/// <param name="OnnxPath">The graph the service would open (the file config.json's dtype selects when present, e.g. onnx/model_quantized.onnx for q8, else onnx/model.onnx, else model.onnx); null when there is none.</param>
 /// <param name="Forged">config.json says "rag_forged": true — seeded random weights, not a trained model.</param>
 public sealed record ModelLayoutReport(string Directory, ModelRole Role, IReadOnlyList<string> Problems, string? OnnxPath, bool Forged)
 {
@@ -29,7 +29,7 @@ public static class ModelLayout
         }
 
         var config = ReadConfig(root, problems);
-        var onnx = FindOnnx(root, problems);
+        var onnx = FindOnnx(root, problems, config?.Dtype);
         if (onnx is not null && config is { ExternalData: true } && !File.Exists(onnx + "_data"))
         {
             problems.Add($"config.json announces external weights (use_external_data_format) but {Relative(root, onnx)}_data is missing.");
@@ -71,23 +71,20 @@ public static class ModelLayout
         }
     }
 
-    private static string? FindOnnx(string root, List<string> problems)
+    private static string? FindOnnx(string root, List<string> problems, string? dtype)
     {
-        foreach (var candidate in new[] { Path.Combine(root, "onnx", "model.onnx"), Path.Combine(root, "model.onnx") })
+        if (OnnxFileNames.Find(root, dtype) is not { } onnx)
         {
-            if (File.Exists(candidate))
-            {
-                if (new FileInfo(candidate).Length == 0)
-                {
-                    problems.Add($"{Relative(root, candidate)} is empty.");
-                }
-
-                return candidate;
-            }
+            problems.Add($"no {OnnxFileNames.Describe(dtype)} (nor one beside config.json).");
+            return null;
         }
 
-        problems.Add("no onnx/model.onnx (nor model.onnx).");
-        return null;
+        if (new FileInfo(onnx).Length == 0)
+        {
+            problems.Add($"{Relative(root, onnx)} is empty.");
+        }
+
+        return onnx;
     }
 
     private static ModelConfigFacts? ReadConfig(string root, List<string> problems)
@@ -117,7 +114,7 @@ public static class ModelLayout
                 && js.TryGetProperty("use_external_data_format", out var flag) && flag.ValueKind == JsonValueKind.True;
             var layers = json.TryGetProperty("num_hidden_layers", out var count) && count.TryGetInt32(out var n) ? n : 0;
             var forged = json.TryGetProperty("rag_forged", out var marker) && marker.ValueKind == JsonValueKind.True;
-            return new ModelConfigFacts(architecture, external, layers, forged);
+            return new ModelConfigFacts(architecture, external, layers, forged, OnnxFileNames.DtypeOf(json));
         }
         catch (JsonException error)
         {
@@ -128,5 +125,5 @@ public static class ModelLayout
 
     private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
 
-    private sealed record ModelConfigFacts(string? Architecture, bool ExternalData, int LayerCount, bool Forged);
+    private sealed record ModelConfigFacts(string? Architecture, bool ExternalData, int LayerCount, bool Forged, string? Dtype);
 }

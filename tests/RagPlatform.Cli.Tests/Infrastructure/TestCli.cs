@@ -28,10 +28,12 @@ internal sealed class TestCli
         EvalSquad = new EvalSquadCommand(Context, new SquadDatasetSource(), new SquadScoring());
         ModelsForge = new ModelsForgeCommand(Context);
         ModelsPull = new ModelsPullCommand(Context, new StoreModelPuller());
+        ModelsQuantize = new ModelsQuantizeCommand(Context);
         Root = CliApp.CreateRoot(Context,
             Up.Build(), new DownCommand(Context).Build(), new StatusCommand(Context).Build(), Ingest.Build(), Ask.Build(),
             CliApp.Group("eval", "", EvalSquad.Build()),
-            CliApp.Group("models", "", new ModelsListCommand(Context).Build(), ModelsForge.Build(), ModelsPull.Build()));
+            CliApp.Group("models", "", new ModelsListCommand(Context).Build(), ModelsForge.Build(), ModelsPull.Build(), ModelsQuantize.Build(),
+                new ModelsOptimizeCommand(Context).Build()));
     }
 
     public CliContext Context { get; }
@@ -49,6 +51,8 @@ internal sealed class TestCli
     public ModelsForgeCommand ModelsForge { get; }
 
     public ModelsPullCommand ModelsPull { get; }
+
+    public ModelsQuantizeCommand ModelsQuantize { get; }
 
     public string Out => _out.ToString();
 

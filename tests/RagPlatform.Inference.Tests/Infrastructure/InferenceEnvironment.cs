@@ -28,8 +28,11 @@ public sealed class InferenceEnvironment : IAsyncLifetime
     /// <summary>The tiny Qwen with a float16 KV cache at the graph boundary (built by Fixtures/fp16_kv_variant.py).</summary>
     public ModelDirectory QwenFloat16Cache { get; private set; } = null!;
 
-    /// <summary>The tiny Qwen returning logits for its last position only (built by Fixtures/last_logits_variant.py).</summary>
-    public ModelDirectory QwenLastLogits { get; private set; } = null!;
+    /// <summary>
+    /// The tiny Qwen with the head as Optimum exports it: logits for every fed position, [batch, sequence, vocabulary]
+    /// (scripts/forge-models.sh --logits all; the default forge returns the last position only).
+    /// </summary>
+    public ModelDirectory QwenFullLogits { get; private set; } = null!;
 
     /// <summary>One intra-op thread: the machine is small and tests run beside other work.</summary>
     public static InferenceSessionOptions Session { get; } = new() { IntraOpThreads = 1 };
@@ -50,7 +53,7 @@ public sealed class InferenceEnvironment : IAsyncLifetime
         Reranker = ModelDirectory.Load(TestAssets.TinyModel("minilm-reranker"));
         Qwen = ModelDirectory.Load(TestAssets.TinyModel("qwen2.5"));
         QwenFloat16Cache = ModelDirectory.Load(await BuildQwenVariantAsync("fp16_kv_variant.py", "qwen2.5-fp16kv"));
-        QwenLastLogits = ModelDirectory.Load(await BuildQwenVariantAsync("last_logits_variant.py", "qwen2.5-last-logits"));
+        QwenFullLogits = ModelDirectory.Load(await ForgeFullLogitsVariantAsync());
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -65,6 +68,15 @@ public sealed class InferenceEnvironment : IAsyncLifetime
         (await ExternalCommand.RunAsync("node", [script, requestFile, responseFile], TestAssets.TransformersJsDir, OracleTimeout)).EnsureSuccess();
         var response = JsonNode.Parse(await File.ReadAllTextAsync(responseFile), documentOptions: new JsonDocumentOptions { MaxDepth = 256 })!;
         return (response, folder);
+    }
+
+    private static async Task<string> ForgeFullLogitsVariantAsync()
+    {
+        // Idempotent: the forge skips a model whose recipe is unchanged, and serialises concurrent runs with a lock.
+        var output = Path.Combine(TestPaths.RepoRoot, ".models", "inference-tests", "full-logits");
+        var forge = Path.Combine(TestPaths.RepoRoot, "scripts", "forge-models.sh");
+        (await ExternalCommand.RunAsync("bash", [forge, "--models", "qwen2.5", "--logits", "all", "--out", output], TestPaths.RepoRoot, SetupTimeout)).EnsureSuccess();
+        return Path.Combine(output, "qwen2.5");
     }
 
     /// <summary>A copy of the tiny Qwen rewritten by Fixtures/<paramref name="script"/>, rebuilt when the original is newer.</summary>

@@ -64,4 +64,32 @@ public sealed class GenerationParityTests(InferenceEnvironment env)
 
         Assert.Equal(0, generator.CacheTensors.Live);
     }
+
+    [Fact]
+    public async Task GenerateGreedy_FullLogitsAndLastPositionHeads_SameTokens()
+    {
+        // The same forged weights exported both ways: logits [1, n, vocab] read at the last row, and [1, 1, vocab].
+        using var full = TextGenerator.Open(env.Sessions, env.QwenFullLogits, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
+        using var last = TextGenerator.Open(env.Sessions, env.Qwen, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
+        var options = new GenerationOptions { MaxNewTokens = 24, Temperature = 0, RepetitionPenalty = 1f };
+        GenerationPrompt[] prompts =
+        [
+            GenerationPrompt.FromChat([ChatMessage.User("What is retrieval-augmented generation?")]),
+            // Longer than one prefill pass of either generator (110 and 512 tokens): chunked prefill on both sides.
+            GenerationPrompt.FromText(string.Join(' ', Enumerable.Repeat(ParityTexts.Paragraphs[0], 8))),
+        ];
+
+        foreach (var prompt in prompts)
+        {
+            var expected = await full.GenerateAsync(prompt, options).WaitAsync(Timeout);
+            var actual = await last.GenerateAsync(prompt, options).WaitAsync(Timeout);
+
+            Assert.Equal(expected.TokenIds, actual.TokenIds);
+            Assert.Equal(expected.FinishReason, actual.FinishReason);
+        }
+
+        Assert.True(last.EncodePrompt(prompts[1]).Count > last.PrefillChunkTokens, "the long prompt should take more than one pass");
+        Assert.Equal(0, full.CacheTensors.Live);
+        Assert.Equal(0, last.CacheTensors.Live);
+    }
 }

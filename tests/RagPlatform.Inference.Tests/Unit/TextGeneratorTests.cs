@@ -175,12 +175,23 @@ public sealed class TextGeneratorTests(InferenceEnvironment env) : IDisposable
     }
 
     [Fact]
-    public void PrefillChunkTokens_Default_KeepsOnePassLogitsUnder64MiB()
+    public void PrefillChunkTokens_DefaultForAFullLogitsModel_KeepsOnePassLogitsUnder64MiB()
     {
-        var logitsBytes = (long)_generator.PrefillChunkTokens * _generator.Model.VocabularySize * sizeof(float);
+        using var full = TextGenerator.Open(env.Sessions, env.QwenFullLogits, new TextGeneratorOptions { Session = InferenceEnvironment.Session });
 
+        var logitsBytes = (long)full.PrefillChunkTokens * full.Model.VocabularySize * sizeof(float);
+
+        Assert.False(full.Signature.LastPositionLogits);
         Assert.InRange(logitsBytes, 1, 64L * 1024 * 1024);
-        Assert.True(_generator.PrefillChunkTokens >= 16);
+        Assert.True(full.PrefillChunkTokens >= 16);
+    }
+
+    [Fact]
+    public void PrefillChunkTokens_DefaultForALastPositionHead_FeedsLargePasses()
+    {
+        // One logits row per pass whatever its length: the 64 MiB logits budget does not apply.
+        Assert.True(_generator.Signature.LastPositionLogits);
+        Assert.Equal(512, _generator.PrefillChunkTokens);
     }
 
     /// <summary>A few characters from the middle of the text, first occurring there (so the stop cuts it short).</summary>
