@@ -11,7 +11,8 @@ namespace RagPlatform.Orchestrator.Tests.Storage;
 /// </summary>
 public abstract class DocumentStoreContract : IAsyncLifetime
 {
-    private static readonly TimeSpan ShortLease = TimeSpan.FromSeconds(1);
+    // Short enough for a test, long enough that renewals are never late on a busy 2-core machine.
+    private static readonly TimeSpan ShortLease = TimeSpan.FromSeconds(2);
     private StoreBackend _backend = null!;
 
     private IDocumentStore Store => _backend.Documents;
