@@ -14,6 +14,7 @@ step() {
 }
 
 step apt-packages       # python3-onnx, numpy (forge), poppler-utils (PDF ingestion)
+step postgres           # PostgreSQL server binaries for the shared-store tests (each run starts its own server)
 step shared-assets      # real tokenizers, configs and SQuAD dev (../shared, or fetched and verified)
 step grpc-interop       # @grpc/grpc-js peer for the interop suite
 step transformers-js    # @huggingface/transformers oracle for parity tests

@@ -59,7 +59,7 @@ internal static class IngestionBench
         await using (var index = new TimedPointIndex(
             await EmbeddedIndex.OpenAsync(new EmbeddedIndexOptions { RootDirectory = Path.Combine(work, "index") }, cancellationToken: cancellationToken),
             write))
-        using (var status = DocumentStatusStore.Open(Path.Combine(work, "status.db")))
+        using (var status = SqliteDocumentStore.Open(Path.Combine(work, "status.db")))
         {
             var pipeline = new IngestionPipeline(index,
                 new TimedPassageEmbedder(new TextEmbedderPassageEmbedder(embedder), embed),

@@ -20,7 +20,7 @@ public static partial class KeysApi
         return app;
     }
 
-    private static async Task<IResult> Create(HttpContext context, ApiKeyStore keys)
+    private static async Task<IResult> Create(HttpContext context, IApiKeyStore keys)
     {
         RequireAdmin(context);
         var body = await JsonBody.ReadAsync<CreateKeyBody>(context);
@@ -36,20 +36,20 @@ public static partial class KeysApi
             throw GatewayProblem.BadRequest("collections must list 1 to 1000 collection names, or \"*\" for all.");
         }
 
-        var (key, secret) = keys.Create(name, [.. collections.Distinct()], body.Admin == true);
+        var (key, secret) = await keys.CreateAsync(name, [.. collections.Distinct()], body.Admin == true, context.RequestAborted);
         return Results.Created($"/v1/keys/{key.Id}", new CreatedKey(secret, KeyResource.From(key)));
     }
 
-    private static KeyList List(HttpContext context, ApiKeyStore keys)
+    private static async Task<KeyList> List(HttpContext context, IApiKeyStore keys)
     {
         RequireAdmin(context);
-        return new KeyList([.. keys.List().Select(KeyResource.From)]);
+        return new KeyList([.. (await keys.ListAsync(context.RequestAborted)).Select(KeyResource.From)]);
     }
 
-    private static IResult Delete(string id, HttpContext context, ApiKeyStore keys)
+    private static async Task<IResult> Delete(string id, HttpContext context, IApiKeyStore keys)
     {
         RequireAdmin(context);
-        return keys.Delete(id) ? Results.NoContent() : throw GatewayProblem.NotFound($"There is no API key '{id}'.");
+        return await keys.DeleteAsync(id, context.RequestAborted) ? Results.NoContent() : throw GatewayProblem.NotFound($"There is no API key '{id}'.");
     }
 
     private static void RequireAdmin(HttpContext context)

@@ -7,7 +7,7 @@ namespace RagPlatform.Gateway.Auth;
 /// key found is attached to the request for the per-collection checks and the rate limiter. No key, or an unknown
 /// one: 401 with a WWW-Authenticate challenge.
 /// </summary>
-public sealed class ApiKeyAuthentication(RequestDelegate next, ApiKeyStore keys)
+public sealed class ApiKeyAuthentication(RequestDelegate next, IApiKeyStore keys)
 {
     private static readonly object ItemKey = new();
 
@@ -17,25 +17,29 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, ApiKeyStore keys)
     public static ApiKey RequireKey(HttpContext context) =>
         KeyOf(context) ?? throw new InvalidOperationException("The route was reached without API key authentication.");
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         if (IsPublic(context.Request.Path))
         {
-            return next(context);
+            await next(context);
+            return;
         }
 
         var header = context.Request.Headers.Authorization.ToString();
         const string Bearer = "Bearer ";
-        var key = header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? keys.Verify(header[Bearer.Length..].Trim()) : null;
+        var key = header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
+            ? await keys.VerifyAsync(header[Bearer.Length..].Trim(), context.RequestAborted)
+            : null;
         if (key is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"ragplatform\"";
-            return Problems.WriteAsync(context, Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized",
+            await Problems.WriteAsync(context, Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized",
                 header.Length == 0 ? "This API needs a key: send Authorization: Bearer <key>." : "The API key is not valid.", context));
+            return;
         }
 
         context.Items[ItemKey] = key;
-        return next(context);
+        await next(context);
     }
 
     /// <summary>Health probes (no secrets in a probe) and the UI's static files (they hold no data; the UI asks for a key).</summary>

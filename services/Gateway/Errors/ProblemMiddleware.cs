@@ -1,4 +1,5 @@
 using RagPlatform.Grpc;
+using RagPlatform.Storage;
 
 namespace RagPlatform.Gateway.Errors;
 
@@ -20,7 +21,7 @@ public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddl
         }
         catch (Exception ex)
         {
-            if (ex is not (GatewayProblem or RpcException or BadHttpRequestException))
+            if (ex is not (GatewayProblem or RpcException or BadHttpRequestException or StoreUnavailableException))
             {
                 GatewayLog.Unhandled(logger, context.Request.Path, ex);
             }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using RagPlatform.Contracts;
 using RagPlatform.Grpc;
+using RagPlatform.Storage;
 
 namespace RagPlatform.Gateway.Errors;
 
@@ -24,7 +25,8 @@ public sealed class GatewayProblem(int status, string title, string detail) : Ex
 
 /// <summary>
 /// The gateway's one mapping from failures to problem+json: its own refusals keep their status, and the
-/// orchestrator's gRPC statuses map as a client would expect (a down dependency is 503, a timeout 504). Anything
+/// orchestrator's gRPC statuses map as a client would expect (a down dependency, the shared database included, is
+/// 503, a timeout 504). Anything
 /// else is a 500 whose detail says nothing of the exception.
 /// </summary>
 public static class Problems
@@ -34,6 +36,7 @@ public static class Problems
         GatewayProblem problem => Create(problem.Status, problem.Title, problem.Message, context),
         RpcException rpc => FromRpc(rpc, context),
         BadHttpRequestException bad => Create(bad.StatusCode, "Bad request", bad.Message, context),
+        StoreUnavailableException down => Create(StatusCodes.Status503ServiceUnavailable, "Service unavailable", down.Message, context),
         _ => Create(StatusCodes.Status500InternalServerError, "Internal error", "The gateway failed to handle the request; the request id is in the logs.", context),
     };
 

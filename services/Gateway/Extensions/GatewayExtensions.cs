@@ -1,10 +1,10 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.Clients;
 using RagPlatform.Gateway.Auth;
 using RagPlatform.Gateway.Errors;
+using RagPlatform.Gateway.Storage;
 using RagPlatform.Grpc;
 using RagPlatform.ServiceDefaults;
 
@@ -12,6 +12,7 @@ namespace RagPlatform.Gateway.Extensions;
 
 public static class GatewayExtensions
 {
+    /// <summary>The rate-limiting policy name that marks the answer route: it also takes one of the key's answer slots.</summary>
     public const string AskPolicy = "ask";
 
     /// <summary>Options, the HTTP endpoint, the orchestrator clients, API keys, rate limits and the OpenAPI document.</summary>
@@ -48,37 +49,16 @@ public static class GatewayExtensions
         services.AddSingleton(sp => new CollectionsClient(sp.GetRequiredService<GrpcChannel>()));
         services.AddSingleton(sp => new AnswersClient(sp.GetRequiredService<GrpcChannel>()));
         services.AddSingleton(sp => new HealthClient(sp.GetRequiredService<GrpcChannel>()));
-        services.AddSingleton(sp => OpenKeys(sp.GetRequiredService<IOptions<GatewayOptions>>().Value, sp.GetRequiredService<ILogger<ApiKeyStore>>()));
+        services.AddGatewayStore();
 
         services.AddProblemDetails();
         // Binding failures (a malformed query value) throw, so the one error mapping answers them with problem+json.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                ApiKeyAuthentication.KeyOf(context) is { } key
-                    ? RateLimitPartition.GetTokenBucketLimiter(key.Id, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = options.RequestBurst,
-                        TokensPerPeriod = options.RequestsPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                    })
-                    : RateLimitPartition.GetNoLimiter(""));
-            limiter.AddPolicy(AskPolicy, context => RateLimitPartition.GetConcurrencyLimiter(
-                ApiKeyAuthentication.KeyOf(context)?.Id ?? "", _ => new ConcurrencyLimiterOptions { PermitLimit = options.MaxConcurrentAsksPerKey, QueueLimit = 0 }));
-            limiter.OnRejected = (rejected, _) =>
-            {
-                rejected.HttpContext.Response.Headers.RetryAfter = "1";
-                return new ValueTask(Problems.WriteAsync(rejected.HttpContext, Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests",
-                    "This API key is over its request rate or concurrent answers; retry after a second.", rejected.HttpContext)));
-            };
-        });
         return builder;
     }
 
-    /// <summary>The request pipeline: request ids, one error mapping, API keys, then rate limits.</summary>
+    /// <summary>The request pipeline: request ids, one error mapping, API keys, then per-key limits.</summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -87,41 +67,11 @@ public static class GatewayExtensions
         // 404/405 and other bodiless refusals from routing get a problem+json body too.
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyAuthentication>();
-        app.UseRateLimiter();
+        app.UseKeyLimits();
         app.MapOpenApi().AddEndpointFilter(async (context, next) =>
             context.HttpContext.GetRouteValue("documentName") as string == "v1"
                 ? await next(context)
                 : Results.Problem(statusCode: 404, title: "Not found", detail: "The only OpenAPI document is /openapi/v1.json."));
         return app;
-    }
-
-    private static ApiKeyStore OpenKeys(GatewayOptions options, ILogger logger)
-    {
-        var directory = Path.GetFullPath(options.DataDirectory);
-        var store = ApiKeyStore.Open(Path.Combine(directory, "keys.db"));
-        if (options.BootstrapApiKey is { } configured)
-        {
-            store.Import(configured, "bootstrap", [ApiKey.AllCollections], admin: true);
-        }
-        else if (store.IsEmpty)
-        {
-            var (_, secret) = store.Create("bootstrap", [ApiKey.AllCollections], admin: true);
-            var file = Path.Combine(directory, "bootstrap-api-key");
-            var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                // Created readable by this user only, before the secret is in it.
-                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(file, System.Text.Encoding.UTF8, create))
-            {
-                writer.Write(secret + "\n");
-            }
-
-            GatewayLog.BootstrapKeyWritten(logger, file);
-        }
-
-        return store;
     }
 }

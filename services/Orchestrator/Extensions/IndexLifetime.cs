@@ -19,7 +19,7 @@ internal sealed class IndexLifetime(IServiceProvider services, HealthStatusRegis
         }
 
         _ = services.GetRequiredService<IPointIndex>();
-        _ = services.GetRequiredService<DocumentStatusStore>();
+        _ = services.GetRequiredService<IDocumentStore>();
         foreach (var name in OrchestratorExtensions.HealthServices)
         {
             health.SetStatus(name, ServingStatus.Serving);

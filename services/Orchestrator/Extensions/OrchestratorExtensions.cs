@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using RagPlatform.Grpc;
-using RagPlatform.Ingestion.Status;
 using RagPlatform.Orchestrator.Answering;
 using RagPlatform.Orchestrator.Downstream;
 using RagPlatform.Orchestrator.Ingestion;
 using RagPlatform.Orchestrator.Services;
+using RagPlatform.Orchestrator.Storage;
 using RagPlatform.Retrieval;
 using RagPlatform.ServiceDefaults;
 
@@ -35,8 +35,7 @@ public static class OrchestratorExtensions
         services.AddHostedService<IndexLifetime>();
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestionSettings>>().Value);
-        services.AddSingleton(sp => DocumentStatusStore.Open(DataPath(sp, "documents.db")));
-        services.AddSingleton(sp => new DocumentFiles(DataPath(sp, "uploads")));
+        services.AddDocumentStore();
         services.AddSingleton(sp => new EmbedderTokenizer(sp.GetRequiredService<ModelServices>(), DataPath(sp, "tokenizers")));
         services.AddSingleton<DocumentLibrary>();
         services.AddHostedService<IngestionWorker>();

@@ -8,6 +8,7 @@ using RagPlatform.Ingestion.Parsing;
 using RagPlatform.Ingestion.Pipeline;
 using RagPlatform.Ingestion.Status;
 using RagPlatform.Orchestrator.Downstream;
+using RagPlatform.Orchestrator.Storage;
 using RagPlatform.Retrieval;
 using DocumentState = RagPlatform.Ingestion.Status.DocumentState;
 using WireDocumentState = RagPlatform.Contracts.V1.DocumentState;
@@ -21,8 +22,8 @@ namespace RagPlatform.Orchestrator.Ingestion;
 /// </summary>
 internal sealed class DocumentLibrary(
     IPointIndex index,
-    DocumentStatusStore status,
-    DocumentFiles files,
+    IDocumentStore documents,
+    IBlobStore blobs,
     ModelServices services,
     EmbedderTokenizer tokenizer,
     IngestionSettings settings,
@@ -31,12 +32,9 @@ internal sealed class DocumentLibrary(
     private readonly DocumentParsers _parsers = new(settings.Parsing());
     private readonly SemaphoreSlim _building = new(1, 1);
     private readonly SemaphoreSlim _workAvailable = new(0, int.MaxValue);
-
-    // Uploads and deletes of one document take turns, so neither removes the file the other just stored.
-    private readonly DocumentLocks _locks = new();
     private IngestionPipeline? _pipeline;
 
-    public DocumentStatusStore Status => status;
+    public IDocumentStore Documents => documents;
 
     /// <summary>The pipeline, built on first use from the embedder's Info and tokenizer.</summary>
     /// <exception cref="RpcException">UNAVAILABLE while the embedder cannot be reached.</exception>
@@ -54,8 +52,8 @@ internal sealed class DocumentLibrary(
             {
                 var model = await services.EmbedderInfoAsync(DateTime.MaxValue, cancellationToken);
                 var chunker = new TextChunker(await tokenizer.LoadAsync(model, cancellationToken), settings.Chunking(), model.MaxTokens);
-                Volatile.Write(ref _pipeline, new IngestionPipeline(index, new RemotePassageEmbedder(services, model), chunker, _parsers, status,
-                    settings.Pipeline(), loggerFactory.CreateLogger<IngestionPipeline>()));
+                Volatile.Write(ref _pipeline, new IngestionPipeline(index, new RemotePassageEmbedder(services, model), chunker, _parsers, documents,
+                    settings.Pipeline(), loggerFactory.CreateLogger<IngestionPipeline>(), blobs));
             }
 
             return _pipeline!;
@@ -92,7 +90,7 @@ internal sealed class DocumentLibrary(
         {
             if (await index.GetCollectionAsync(name, cancellationToken) is { } info)
             {
-                collections.Add(Describe(info));
+                collections.Add(await DescribeAsync(info, cancellationToken));
             }
         }
 
@@ -100,7 +98,7 @@ internal sealed class DocumentLibrary(
     }
 
     public async Task<Collection> GetCollectionAsync(string name, CancellationToken cancellationToken) =>
-        Describe(await RequireCollectionAsync(name, "name", cancellationToken));
+        await DescribeAsync(await RequireCollectionAsync(name, "name", cancellationToken), cancellationToken);
 
     public async Task DeleteCollectionAsync(string name, CancellationToken cancellationToken)
     {
@@ -110,8 +108,8 @@ internal sealed class DocumentLibrary(
             throw NotFound(name);
         }
 
-        status.RemoveCollection(name);
-        files.DeleteCollection(name);
+        await documents.RemoveCollectionAsync(name, cancellationToken);
+        await blobs.DeleteCollectionAsync(name, cancellationToken);
     }
 
     /// <summary>Stores the file durably and queues it; unchanged bytes of an indexed document are a no-op.</summary>
@@ -138,23 +136,24 @@ internal sealed class DocumentLibrary(
         }
 
         await RequireCollectionAsync(request.Collection, "collection", cancellationToken);
-        using var held = await _locks.AcquireAsync(request.Collection, documentId, cancellationToken);
-        if (status.Get(request.Collection, documentId) is { State: DocumentState.Indexed, ContentHash: { } indexedHash } indexed
+        // Uploads and deletes of one document take turns (on every replica), so neither removes the bytes the other just stored.
+        await using var held = await documents.LockAsync(request.Collection, documentId, cancellationToken);
+        if (await documents.GetAsync(request.Collection, documentId, cancellationToken) is { State: DocumentState.Indexed, ContentHash: { } indexedHash } indexed
             && indexedHash == Convert.ToHexStringLower(SHA256.HashData(content.Span)))
         {
             return Describe(indexed);
         }
 
-        if (files.AvailableBytes() - content.Length < settings.MinFreeDiskBytes)
+        if (await blobs.AvailableBytesAsync(cancellationToken) is { } available && available - content.Length < settings.MinFreeDiskBytes)
         {
             throw DiskFullError();
         }
 
         try
         {
-            var path = await files.StoreAsync(request.Collection, documentId, extension, content, cancellationToken);
-            status.Enqueue(request.Collection, documentId, path);
-            files.DeleteOtherVersions(request.Collection, documentId, path);
+            var path = await blobs.StoreAsync(request.Collection, documentId, extension, content, cancellationToken);
+            await documents.EnqueueAsync(request.Collection, documentId, path, content.Length, cancellationToken);
+            await blobs.DeleteOtherVersionsAsync(request.Collection, documentId, path, cancellationToken);
         }
         catch (Exception ex) when (DiskFull.Is(ex))
         {
@@ -163,29 +162,29 @@ internal sealed class DocumentLibrary(
 
         // Described before the worker is woken, so the answer is the state the upload was accepted in (queued), not
         // whatever step the worker has reached by the time the response is built.
-        var accepted = Describe(status.Get(request.Collection, documentId)!);
+        var accepted = Describe((await documents.GetAsync(request.Collection, documentId, cancellationToken))!);
         _workAvailable.Release();
         return accepted;
     }
 
     /// <summary>
-    /// Deletes stored files no document refers to: what a crash leaves between storing an upload and queueing it,
+    /// Deletes stored uploads no document refers to: what a crash leaves between storing an upload and queueing it,
     /// between queueing a new version and deleting the old one, or halfway through deleting a document or a collection.
-    /// Each document is swept under its lock, so an upload or delete running meanwhile is never cut short.
+    /// Each document is swept under its lock, so an upload or delete running meanwhile (on any replica) is never cut short.
     /// </summary>
-    /// <returns>How many files were deleted.</returns>
+    /// <returns>How many stored versions were deleted.</returns>
     public async Task<int> RemoveOrphanedFilesAsync(CancellationToken cancellationToken)
     {
         var deleted = 0;
-        foreach (var (collection, documentId) in files.StoredDocuments())
+        foreach (var (collection, documentId) in await blobs.SweepCandidatesAsync(cancellationToken))
         {
-            using var held = await _locks.AcquireAsync(collection, documentId, cancellationToken);
-            deleted += status.Get(collection, documentId) is { } document
-                ? files.DeleteOtherVersions(collection, documentId, document.SourcePath)
-                : files.DeleteDocument(collection, documentId);
+            await using var held = await documents.LockAsync(collection, documentId, cancellationToken);
+            deleted += await documents.GetAsync(collection, documentId, cancellationToken) is { } document
+                ? await blobs.DeleteOtherVersionsAsync(collection, documentId, document.SourcePath, cancellationToken)
+                : await blobs.DeleteDocumentAsync(collection, documentId, cancellationToken);
         }
 
-        files.DeleteEmptyCollectionFolders();
+        await blobs.TidyAsync(cancellationToken);
         return deleted;
     }
 
@@ -199,49 +198,43 @@ internal sealed class DocumentLibrary(
 
         var after = request.PageToken.Length == 0 ? "" : DocumentNames.DocumentId(request.PageToken, "page_token");
         var pageSize = request.PageSize == 0 ? 100 : request.PageSize;
-        var page = status.List(request.Collection, after, pageSize + 1);
-        var documents = page.Take(pageSize).Select(Describe).ToList();
-        return (documents, page.Count > pageSize ? documents[^1].DocumentId : "");
+        var page = await documents.ListAsync(request.Collection, after, pageSize + 1, cancellationToken);
+        var described = page.Take(pageSize).Select(Describe).ToList();
+        return (described, page.Count > pageSize ? described[^1].DocumentId : "");
     }
 
     public async Task<Document> GetDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)
     {
         await RequireCollectionAsync(collection, "collection", cancellationToken);
-        return Describe(status.Get(collection, DocumentNames.DocumentId(documentId)) ?? throw DocumentNotFound(collection, documentId));
+        return Describe(await documents.GetAsync(collection, DocumentNames.DocumentId(documentId), cancellationToken)
+            ?? throw DocumentNotFound(collection, documentId));
     }
 
     public async Task DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)
     {
         await RequireCollectionAsync(collection, "collection", cancellationToken);
-        using var held = await _locks.AcquireAsync(collection, documentId, cancellationToken);
-        if (status.Get(collection, DocumentNames.DocumentId(documentId)) is null)
+        // The lock an ingestion's final write takes too: one in flight (on any replica) finishes first, or finds the
+        // document gone and writes nothing.
+        await using var held = await documents.LockAsync(collection, documentId, cancellationToken);
+        if (await documents.GetAsync(collection, DocumentNames.DocumentId(documentId), cancellationToken) is null)
         {
             throw DocumentNotFound(collection, documentId);
         }
 
-        if (Volatile.Read(ref _pipeline) is { } pipeline)
-        {
-            await pipeline.DeleteDocumentAsync(collection, documentId, cancellationToken);
-        }
-        else
-        {
-            // No pipeline yet means no ingestion has run in this process: nothing is in flight to race with.
-            await index.DeleteWhereAsync(collection, IngestionPipeline.ByDocument(documentId), cancellationToken);
-            status.Remove(collection, documentId);
-        }
-
-        files.DeleteDocument(collection, documentId);
+        await index.DeleteWhereAsync(collection, IngestionPipeline.ByDocument(documentId), cancellationToken);
+        await documents.RemoveAsync(collection, documentId, cancellationToken);
+        await blobs.DeleteDocumentAsync(collection, documentId, cancellationToken);
     }
 
     private async Task<CollectionInfo> RequireCollectionAsync(string name, string field, CancellationToken cancellationToken) =>
         await index.GetCollectionAsync(DocumentNames.Collection(name, field), cancellationToken) ?? throw NotFound(name);
 
-    private Collection Describe(CollectionInfo info) => new()
+    private async Task<Collection> DescribeAsync(CollectionInfo info, CancellationToken cancellationToken) => new()
     {
         Name = info.Name,
         Dimensions = info.Dimensions,
         ChunkCount = info.PointCount,
-        DocumentCount = status.Count(info.Name),
+        DocumentCount = await documents.CountAsync(info.Name, cancellationToken),
     };
 
     private static Document Describe(DocumentStatus row)
@@ -260,7 +253,7 @@ internal sealed class DocumentLibrary(
             Error = row.Error ?? "",
             ChunkCount = row.ChunkCount,
             ContentHash = row.ContentHash ?? "",
-            SizeBytes = File.Exists(row.SourcePath) ? new FileInfo(row.SourcePath).Length : 0,
+            SizeBytes = row.SizeBytes,
             Attempts = row.Attempts,
             QueuedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(row.QueuedAt),
             UpdatedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(row.UpdatedAt),

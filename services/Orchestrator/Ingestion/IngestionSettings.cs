@@ -46,6 +46,9 @@ public sealed class IngestionSettings
     /// <summary>How long the worker waits before retrying documents deferred because the embedder was down.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Longest pause between ingestion passes that keep failing (RetryDelay doubles up to it).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<string> Validate()
     {
         foreach (var (name, value) in new (string, long)[]
@@ -66,7 +69,10 @@ public sealed class IngestionSettings
             yield return $"{SectionName}:MinFreeDiskBytes must not be negative (was {MinFreeDiskBytes}).";
         }
 
-        foreach (var (name, value) in new[] { (nameof(DocumentTimeout), DocumentTimeout), (nameof(ParseTimeout), ParseTimeout), (nameof(RetryDelay), RetryDelay) })
+        foreach (var (name, value) in new[]
+        {
+            (nameof(DocumentTimeout), DocumentTimeout), (nameof(ParseTimeout), ParseTimeout), (nameof(RetryDelay), RetryDelay), (nameof(MaxRetryDelay), MaxRetryDelay),
+        })
         {
             if (value <= TimeSpan.Zero)
             {
@@ -74,11 +80,20 @@ public sealed class IngestionSettings
             }
         }
 
+        if (MaxRetryDelay < RetryDelay)
+        {
+            yield return $"{SectionName}:MaxRetryDelay ({MaxRetryDelay}) must not be below {SectionName}:RetryDelay ({RetryDelay}).";
+        }
+
         if (TargetTokens < 8 || OverlapTokens < 0 || OverlapTokens >= TargetTokens / 2)
         {
             yield return $"{SectionName}:TargetTokens must be at least 8 and OverlapTokens 0 to under half of it (were {TargetTokens} and {OverlapTokens}).";
         }
     }
+
+    /// <summary>The pause after the <paramref name="failures"/>-th failed pass in a row: RetryDelay, doubled each time, capped.</summary>
+    public TimeSpan RetryDelayAfter(int failures) =>
+        TimeSpan.FromTicks((long)Math.Min(MaxRetryDelay.Ticks, RetryDelay.Ticks * Math.Pow(2, Math.Min(failures - 1, 30))));
 
     public IngestionOptions Pipeline() => new()
     {

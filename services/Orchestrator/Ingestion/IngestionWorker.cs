@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Ingestion.Pipeline;
+using RagPlatform.Storage;
 
 namespace RagPlatform.Orchestrator.Ingestion;
 
 /// <summary>
 /// Drains the durable ingestion queue for the life of the process: after start-up (picking up what a crash left, and
 /// first deleting stored files a crash left without a document),
-/// on every upload, and every few seconds. A dependency outage or a full disk pauses it for
-/// <see cref="IngestionSettings.RetryDelay"/>; nothing is lost meanwhile, documents just stay queued.
+/// on every upload, and every few seconds (work queued through another replica, leases expired). An embedder outage
+/// pauses it for <see cref="IngestionSettings.RetryDelay"/>; a pass that fails outright (the database is down, the disk is
+/// full) pauses it for RetryDelay doubled on each failure in a row, up to <see cref="IngestionSettings.MaxRetryDelay"/>.
+/// Nothing is lost meanwhile: documents stay queued.
 /// </summary>
 internal sealed class IngestionWorker(DocumentLibrary library, IngestionSettings settings, ILogger<IngestionWorker> logger) : BackgroundService
 {
@@ -18,14 +21,13 @@ internal sealed class IngestionWorker(DocumentLibrary library, IngestionSettings
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RemoveOrphanedFilesAsync(stoppingToken);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var pause = IdlePoll;
             try
             {
-                // Between passes nothing is in flight, so a row still Indexing was cut off by an error: queue it again.
-                library.Status.RequeueInterrupted();
-                if (library.Status.Queued(1).Count > 0)
+                if (await library.Documents.HasPendingAsync(stoppingToken))
                 {
                     var pipeline = await library.PipelineAsync(stoppingToken);
                     var results = await pipeline.ProcessQueueAsync(stoppingToken);
@@ -33,6 +35,8 @@ internal sealed class IngestionWorker(DocumentLibrary library, IngestionSettings
                         results.Count(r => r.Outcome == IngestionOutcome.Failed));
                     pause = results.Any(r => r.Outcome == IngestionOutcome.Deferred) ? settings.RetryDelay : TimeSpan.Zero;
                 }
+
+                failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -40,9 +44,9 @@ internal sealed class IngestionWorker(DocumentLibrary library, IngestionSettings
             }
             catch (Exception ex)
             {
-                // The embedder is unreachable, the disk is full, the index is gone: wait and try again; the queue holds.
-                OrchestratorLog.IngestionPaused(logger, settings.RetryDelay.TotalSeconds, ex.Message);
-                pause = settings.RetryDelay;
+                // The database or the embedder is unreachable, the disk is full, the index is gone: wait and try again; the queue holds.
+                pause = settings.RetryDelayAfter(++failures);
+                OrchestratorLog.IngestionPaused(logger, pause.TotalSeconds, ex.Message);
             }
 
             if (pause > TimeSpan.Zero)
@@ -68,7 +72,7 @@ internal sealed class IngestionWorker(DocumentLibrary library, IngestionSettings
                 OrchestratorLog.OrphanedFilesRemoved(logger, removed);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or StoreUnavailableException)
         {
             // Orphans cost disk space, not correctness: the service runs on and the next start tries again.
             OrchestratorLog.OrphanSweepFailed(logger, ex.Message);

@@ -2,6 +2,7 @@ using RagPlatform.Grpc;
 using RagPlatform.Ingestion.Pipeline;
 using RagPlatform.Orchestrator.Ingestion;
 using RagPlatform.Retrieval;
+using RagPlatform.Storage;
 
 namespace RagPlatform.Orchestrator.Services;
 
@@ -15,6 +16,7 @@ internal sealed class OrchestratorStatusMapper : IExceptionStatusMapper
         _ when DiskFull.Is(exception) => DocumentLibrary.DiskFullError(),
         ArgumentException e => new RpcException(StatusCode.InvalidArgument, e.Message),
         QdrantException => new RpcException(StatusCode.Unavailable, "The vector index (Qdrant) is unreachable or failing; retry later."),
+        StoreUnavailableException e => new RpcException(StatusCode.Unavailable, e.Message),
         _ => null,
     };
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagPlatform.Ingestion.Chunking;
@@ -5,14 +6,17 @@ using RagPlatform.Ingestion.Embedding;
 using RagPlatform.Ingestion.Parsing;
 using RagPlatform.Ingestion.Status;
 using RagPlatform.Retrieval;
+using RagPlatform.Storage;
 
 namespace RagPlatform.Ingestion.Pipeline;
 
 /// <summary>
-/// Documents in, searchable chunks out. Each document is read, hashed (an unchanged one stops here), parsed, chunked,
-/// embedded, and then its chunks replace the old ones in ONE atomic index write; only after that is it marked
-/// Indexed. A crash at any point therefore leaves the old version or the new one, and the durable queue (the status
-/// table) redoes the interrupted document on the next run. Every failure is caught per document.
+/// Documents in, searchable chunks out. Workers claim queued documents from the <see cref="IDocumentStore"/> as leases
+/// (renewed while they work); each document is read, hashed (an unchanged one stops here), parsed, chunked, embedded,
+/// and then its chunks replace the old ones in ONE atomic index write, under the document's lock and only while the
+/// lease still holds it; only after that is it marked Indexed. A crash at any point therefore leaves the old version or
+/// the new one, and the durable queue redoes the interrupted document (on the next start, or, with a shared store, when
+/// its lease expires). Every failure is caught per document.
 /// </summary>
 public sealed partial class IngestionPipeline
 {
@@ -23,20 +27,24 @@ public sealed partial class IngestionPipeline
     private readonly IPassageEmbedder _embedder;
     private readonly TextChunker _chunker;
     private readonly DocumentParsers _parsers;
-    private readonly DocumentStatusStore _status;
+    private readonly IDocumentStore _documents;
+    private readonly IBlobReader _blobs;
     private readonly IngestionOptions _options;
     private readonly ILogger _logger;
-    private readonly DocumentLocks _locks = new();
+
+    // Claims whose outcome could not be written (the store failed): released at the start of the next pass.
+    private readonly ConcurrentDictionary<Guid, DocumentLease> _unsettled = new();
 
     public IngestionPipeline(IPointIndex index, IPassageEmbedder embedder, TextChunker chunker, DocumentParsers parsers,
-        DocumentStatusStore status, IngestionOptions options, ILogger<IngestionPipeline>? logger = null)
+        IDocumentStore documents, IngestionOptions options, ILogger<IngestionPipeline>? logger = null, IBlobReader? blobs = null)
     {
         options.Validate();
         _index = index;
         _embedder = embedder;
         _chunker = chunker;
         _parsers = parsers;
-        _status = status;
+        _documents = documents;
+        _blobs = blobs ?? new FileBlobReader();
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
@@ -65,7 +73,9 @@ public sealed partial class IngestionPipeline
         await EnsureCollectionAsync(collection, cancellationToken).ConfigureAwait(false);
         foreach (var source in sources)
         {
-            _status.Enqueue(collection, ContentIds.DocumentId(source.Path, source.DocumentId), Path.GetFullPath(source.Path));
+            var file = new FileInfo(source.Path);
+            await _documents.EnqueueAsync(collection, ContentIds.DocumentId(source.Path, source.DocumentId), file.FullName,
+                file.Exists ? file.Length : 0, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -78,48 +88,106 @@ public sealed partial class IngestionPipeline
     }
 
     /// <summary>
-    /// Processes queued documents (including those left by a crash) with bounded concurrency until none is left, or
-    /// until a document had to be deferred because a dependency is down (the caller retries later).
+    /// Processes queued documents (including those left by a crash or an expired lease) with
+    /// <see cref="IngestionOptions.MaxConcurrency"/> workers, each claiming one document at a time, until none is left
+    /// or a document had to be deferred because a dependency is down (the caller retries later).
     /// </summary>
+    /// <exception cref="Storage.StoreUnavailableException">The store failed; claimed documents wait for the next pass.</exception>
     public async Task<IReadOnlyList<DocumentResult>> ProcessQueueAsync(CancellationToken cancellationToken = default)
     {
-        var results = new List<DocumentResult>();
-        while (_status.Queued(_options.MaxConcurrency * 4) is { Count: > 0 } batch)
+        foreach (var lease in _unsettled.Values)
         {
-            var done = new DocumentResult[batch.Count];
-            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
-                async (i, ct) => done[i] = await ProcessAsync(batch[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
-            results.AddRange(done);
-            if (Array.Exists(done, r => r.Outcome == IngestionOutcome.Deferred))
-            {
-                break;
-            }
+            await _documents.ReleaseAsync(lease, cancellationToken).ConfigureAwait(false);
+            _unsettled.TryRemove(lease.Token, out _);
         }
 
-        return results;
+        var results = new ConcurrentQueue<DocumentResult>();
+        var held = new ConcurrentDictionary<Guid, DocumentLease>();
+        var deferred = 0;
+        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewLeasesAsync(held, renewal.Token);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, _options.MaxConcurrency).Select(worker => Task.Run(async () =>
+            {
+                while (Volatile.Read(ref deferred) == 0 && await _documents.ClaimAsync(cancellationToken).ConfigureAwait(false) is { } lease)
+                {
+                    held[lease.Token] = lease;
+                    try
+                    {
+                        var result = await ProcessAsync(lease, cancellationToken).ConfigureAwait(false);
+                        results.Enqueue(result);
+                        if (result.Outcome == IngestionOutcome.Deferred)
+                        {
+                            Volatile.Write(ref deferred, 1);
+                        }
+                    }
+                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        _unsettled[lease.Token] = lease;
+                        throw;
+                    }
+                    finally
+                    {
+                        held.TryRemove(lease.Token, out _);
+                    }
+                }
+            }, cancellationToken))).ConfigureAwait(false);
+        }
+        finally
+        {
+            await renewal.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(false);
+        }
+
+        return [.. results];
     }
 
     /// <summary>Removes every chunk of the document and its status; waits for an indexing write of it in flight.</summary>
     public async Task DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken = default)
     {
-        using (await _locks.AcquireAsync(collection, documentId, cancellationToken).ConfigureAwait(false))
+        await using (await _documents.LockAsync(collection, documentId, cancellationToken).ConfigureAwait(false))
         {
             await _index.DeleteWhereAsync(collection, ByDocument(documentId), cancellationToken).ConfigureAwait(false);
-            _status.Remove(collection, documentId);
+            await _documents.RemoveAsync(collection, documentId, cancellationToken).ConfigureAwait(false);
         }
     }
 
     public static PointFilter ByDocument(string documentId) => PointFilter.All(FilterCondition.Equal(DocumentIdField, documentId));
 
-    private async Task<DocumentResult> ProcessAsync(DocumentStatus queued, CancellationToken cancellationToken)
+    /// <summary>Keeps the leases of documents in progress alive until <paramref name="stop"/>; a failed renewal is retried next round.</summary>
+    private async Task RenewLeasesAsync(ConcurrentDictionary<Guid, DocumentLease> held, CancellationToken stop)
     {
-        var (collection, documentId) = (queued.Collection, queued.DocumentId);
-        DocumentResult result;
-        var attempt = _status.MarkIndexing(collection, documentId);
-        if (attempt > _options.MaxAttempts)
+        var interval = _documents.LeaseDuration / 3;
+        while (!stop.IsCancellationRequested)
         {
-            result = Fail(queued, $"Gave up after {_options.MaxAttempts} interrupted attempts.");
+            try
+            {
+                await Task.Delay(interval, stop).ConfigureAwait(false);
+                if (!held.IsEmpty)
+                {
+                    await _documents.RenewAsync([.. held.Values], stop).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The store is down: the leases may lapse, and then the outcome writes find them gone (nothing is lost).
+                IngestionLog.RenewalFailed(_logger, held.Count, e.Message);
+            }
+        }
+    }
+
+    private async Task<DocumentResult> ProcessAsync(DocumentLease lease, CancellationToken cancellationToken)
+    {
+        var (collection, documentId) = (lease.Collection, lease.DocumentId);
+        DocumentResult result;
+        if (lease.Attempt > _options.MaxAttempts)
+        {
+            result = await FailAsync(lease, $"Gave up after {_options.MaxAttempts} interrupted attempts.").ConfigureAwait(false);
         }
         else
         {
@@ -127,32 +195,33 @@ public sealed partial class IngestionPipeline
             timeout.CancelAfter(_options.DocumentTimeout);
             try
             {
-                result = await IndexAsync(queued, timeout.Token).ConfigureAwait(false);
+                result = await IndexAsync(lease, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                throw; // the caller stopped: the row stays Indexing and is queued again on the next open
+                throw; // the caller stopped: the row stays Indexing until the next start or the lease's end
             }
-            catch (Exception e) when (e is DependencyUnavailableException || DiskFull.Is(e))
+            catch (Exception e) when (e is DependencyUnavailableException or StoreUnavailableException || DiskFull.Is(e))
             {
-                // Not the document's fault (the embedder is down, the disk is full): back to the queue, uncounted, until
-                // the condition passes. If even that write fails, the pass stops and the row is requeued before the next.
-                _status.Requeue(collection, documentId, queued.SourcePath);
+                // Not the document's fault (the embedder or the database is down, the disk is full): back to the queue,
+                // uncounted, until the condition passes. If even that write fails, the pass stops and the next one
+                // releases the claim first.
+                await _documents.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
                 IngestionLog.Deferred(_logger, documentId, e.Message);
                 result = new DocumentResult(collection, documentId, IngestionOutcome.Deferred, 0, e.Message);
             }
             catch (OperationCanceledException)
             {
-                result = Fail(queued, $"Timed out after {_options.DocumentTimeout.TotalSeconds:0.#} s.");
+                result = await FailAsync(lease, $"Timed out after {_options.DocumentTimeout.TotalSeconds:0.#} s.").ConfigureAwait(false);
             }
             catch (DocumentRejectedException e)
             {
-                result = Fail(queued, e.Message);
+                result = await FailAsync(lease, e.Message).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Isolation: whatever one document does, the queue moves on to the next.
-                result = Fail(queued, $"{e.GetType().Name}: {e.Message}");
+                result = await FailAsync(lease, $"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
             }
         }
 
@@ -160,15 +229,17 @@ public sealed partial class IngestionPipeline
         return result;
     }
 
-    private async Task<DocumentResult> IndexAsync(DocumentStatus queued, CancellationToken cancellationToken)
+    private async Task<DocumentResult> IndexAsync(DocumentLease lease, CancellationToken cancellationToken)
     {
+        var queued = lease.Document;
         var (collection, documentId) = (queued.Collection, queued.DocumentId);
-        var content = await ReadAsync(queued.SourcePath, cancellationToken).ConfigureAwait(false);
+        var content = await _blobs.ReadAsync(queued.SourcePath, _parsers.Options.MaxFileBytes, cancellationToken).ConfigureAwait(false);
         var hash = ContentIds.ContentHash(content);
         if (queued.ContentHash == hash && queued.IndexedAt is not null)
         {
-            _status.MarkIndexed(collection, documentId, queued.SourcePath, hash, queued.ChunkCount);
-            return new DocumentResult(collection, documentId, IngestionOutcome.Unchanged, queued.ChunkCount, null);
+            return await _documents.MarkIndexedAsync(lease, hash, queued.ChunkCount, cancellationToken).ConfigureAwait(false)
+                ? new DocumentResult(collection, documentId, IngestionOutcome.Unchanged, queued.ChunkCount, null)
+                : new DocumentResult(collection, documentId, IngestionOutcome.Superseded, 0, null);
         }
 
         var parsed = await _parsers.ParseAsync(queued.SourcePath, content, cancellationToken).ConfigureAwait(false);
@@ -185,39 +256,27 @@ public sealed partial class IngestionPipeline
             points.AddRange(batch.Select((chunk, i) => ToPoint(chunk, vectors[i], parsed.Title, hash)));
         }
 
-        // Under the document's lock and only while this version is still the one queued: a delete or a newer upload
-        // that arrived meanwhile wins, and no chunks of a deleted or superseded version are written back.
-        using (await _locks.AcquireAsync(collection, documentId, cancellationToken).ConfigureAwait(false))
+        // Under the document's lock and only while this lease still holds it: a delete or a newer upload that arrived
+        // meanwhile (on any replica) wins, and no chunks of a deleted or superseded version are written back.
+        await using (await _documents.LockAsync(collection, documentId, cancellationToken).ConfigureAwait(false))
         {
-            if (_status.Get(collection, documentId) is not { State: DocumentState.Indexing } current || current.SourcePath != queued.SourcePath)
+            if (!await _documents.HoldsAsync(lease, cancellationToken).ConfigureAwait(false))
             {
                 return new DocumentResult(collection, documentId, IngestionOutcome.Superseded, 0, null);
             }
 
             await _index.ReplaceWhereAsync(collection, ByDocument(documentId), points, cancellationToken).ConfigureAwait(false);
-            _status.MarkIndexed(collection, documentId, queued.SourcePath, hash, chunks.Count);
+
+            // False only when this worker stalled past its lease and another took the document over: that one writes
+            // the same version again, so the chunks written here are never left half-owned.
+            if (!await _documents.MarkIndexedAsync(lease, hash, chunks.Count, cancellationToken).ConfigureAwait(false))
+            {
+                return new DocumentResult(collection, documentId, IngestionOutcome.Superseded, 0, null);
+            }
         }
 
         IngestionLog.Indexed(_logger, documentId, chunks.Count);
         return new DocumentResult(collection, documentId, IngestionOutcome.Indexed, chunks.Count, null);
-    }
-
-    private async Task<byte[]> ReadAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var length = new FileInfo(path).Length;
-            if (length > _parsers.Options.MaxFileBytes)
-            {
-                throw new DocumentRejectedException($"The file is {length} bytes, over the limit of {_parsers.Options.MaxFileBytes}.");
-            }
-
-            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DocumentRejectedException($"The file cannot be read: {e.Message}", e);
-        }
     }
 
     private static IndexPoint ToPoint(DocumentChunk chunk, float[] vector, string? title, string contentHash)
@@ -243,11 +302,11 @@ public sealed partial class IngestionPipeline
         return new IndexPoint { Id = chunk.Id, Vector = vector, Text = chunk.Text, Payload = payload };
     }
 
-    private DocumentResult Fail(DocumentStatus queued, string reason)
+    private async Task<DocumentResult> FailAsync(DocumentLease lease, string reason)
     {
-        _status.MarkFailed(queued.Collection, queued.DocumentId, queued.SourcePath, reason);
-        IngestionLog.Failed(_logger, queued.DocumentId, reason);
-        return new DocumentResult(queued.Collection, queued.DocumentId, IngestionOutcome.Failed, 0, reason);
+        await _documents.MarkFailedAsync(lease, reason, CancellationToken.None).ConfigureAwait(false);
+        IngestionLog.Failed(_logger, lease.DocumentId, reason);
+        return new DocumentResult(lease.Collection, lease.DocumentId, IngestionOutcome.Failed, 0, reason);
     }
 }
 
@@ -261,4 +320,7 @@ internal static partial class IngestionLog
 
     [LoggerMessage(3, LogLevel.Information, "Ingestion of {DocumentId} deferred until a dependency is back: {Reason}")]
     public static partial void Deferred(ILogger logger, string documentId, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "Could not renew the leases of {Count} documents in progress: {Reason}")]
+    public static partial void RenewalFailed(ILogger logger, int count, string reason);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using RagPlatform.Embedder;
 using RagPlatform.Embedder.Extensions;
 using RagPlatform.Gateway;
+using RagPlatform.Gateway.Storage;
 using RagPlatform.Generator;
 using RagPlatform.Grpc;
 using RagPlatform.Inference.Runtime;
@@ -12,8 +13,10 @@ using RagPlatform.Orchestrator.Answering;
 using RagPlatform.Orchestrator.Downstream;
 using RagPlatform.Orchestrator.Extensions;
 using RagPlatform.Orchestrator.Ingestion;
+using RagPlatform.Orchestrator.Storage;
 using RagPlatform.Reranker;
 using RagPlatform.Reranker.Extensions;
+using RagPlatform.Storage;
 using RagPlatform.Testing;
 
 namespace RagPlatform.Deployment.Tests.Infrastructure;
@@ -145,6 +148,8 @@ public static class ServiceCatalog
                 null, null,
                 HostSchema().Bind(GrpcServerOptions.SectionName, typeof(GrpcServerOptions))
                     .Bind(OrchestratorOptions.SectionName, typeof(OrchestratorOptions))
+                    .Bind(OrchestratorOptions.SectionName, typeof(OrchestratorStoreOptions))
+                    .Key($"ConnectionStrings:{StoreOptions.ConnectionStringName}")
                     .Bind(IngestionSettings.SectionName, typeof(IngestionSettings))
                     .Bind(AnsweringOptions.SectionName, typeof(AnsweringOptions))
                     .Bind($"{DownstreamOptions.SectionName}:Embedder", typeof(DownstreamOptions))
@@ -154,7 +159,8 @@ public static class ServiceCatalog
                 [], $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Url)}", null, $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.DataDirectory)}",
                 liveness, readiness,
                 // The gateway is no gRPC server: of the Grpc section it reads only the token it sends to the orchestrator.
-                HostSchema().Bind(GatewayOptions.SectionName, typeof(GatewayOptions)).Key($"{GrpcServerOptions.SectionName}:{nameof(GrpcServerOptions.SharedToken)}")),
+                HostSchema().Bind(GatewayOptions.SectionName, typeof(GatewayOptions)).Key($"{GrpcServerOptions.SectionName}:{nameof(GrpcServerOptions.SharedToken)}")
+                    .Bind(GatewayOptions.SectionName, typeof(GatewayStoreOptions)).Key($"ConnectionStrings:{StoreOptions.ConnectionStringName}")),
         ];
     }
 

@@ -162,13 +162,13 @@ public sealed class IngestionCrashTests(TestEnvironment env, ITestOutputHelper o
             return 0;
         }
 
-        using var status = DocumentStatusStore.Open(IngestionCrashWorker.StatusPath(_root.Path));
+        using var status = SqliteDocumentStore.Open(IngestionCrashWorker.StatusPath(_root.Path));
         long total = 0;
         foreach (var (documentId, newestVersion) in newest)
         {
             int? oldest = acknowledged.TryGetValue(documentId, out var acked) ? acked : null;
             var held = await HeldVersionAsync(index, documentId, oldest ?? 0, newestVersion);
-            var row = status.Get(IngestionCrashWorker.Collection, documentId);
+            var row = await status.GetAsync(IngestionCrashWorker.Collection, documentId, CancellationToken.None);
             Assert.True(held.Chunks == 0 || held.Version is not null,
                 $"{documentId} holds {held.Chunks} chunks that are no whole version in {oldest ?? 0}..{newestVersion}");
             Assert.True(oldest is null || held.Version is not null,
@@ -194,20 +194,20 @@ public sealed class IngestionCrashTests(TestEnvironment env, ITestOutputHelper o
     {
         var final = _plan.GroupBy(s => s.DocumentId).ToDictionary(g => g.Key, g => g.Max(s => s.Version));
         await using var index = await EmbeddedIndex.OpenAsync(IngestionCrashWorker.IndexOptions(_root.Path)).Bounded();
-        using var status = DocumentStatusStore.Open(IngestionCrashWorker.StatusPath(_root.Path));
+        using var status = SqliteDocumentStore.Open(IngestionCrashWorker.StatusPath(_root.Path));
         long total = 0;
         foreach (var (documentId, version) in final)
         {
             var held = await HeldVersionAsync(index, documentId, version, version);
             Assert.True(held.Version == version, $"after draining, {documentId} does not hold exactly its final version {version}");
-            var row = status.Get(IngestionCrashWorker.Collection, documentId);
+            var row = await status.GetAsync(IngestionCrashWorker.Collection, documentId, CancellationToken.None);
             Assert.Equal(DocumentState.Indexed, row?.State);
             Assert.Equal((await ExpectedAsync(documentId, version)).Hash, row!.ContentHash);
             Assert.Equal(held.Chunks, row.ChunkCount);
             total += held.Chunks;
         }
 
-        Assert.Equal(final.Count, status.List(IngestionCrashWorker.Collection).Count);
+        Assert.Equal(final.Count, (await status.ListAsync(IngestionCrashWorker.Collection, "", int.MaxValue, CancellationToken.None)).Count);
         Assert.Equal(total, await index.CountAsync(IngestionCrashWorker.Collection).Bounded());
         return (final.Count, total);
     }

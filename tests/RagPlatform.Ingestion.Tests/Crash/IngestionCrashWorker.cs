@@ -113,7 +113,7 @@ internal static class IngestionCrashWorker
     {
         using var env = new TestEnvironment();
         await using var index = await EmbeddedIndex.OpenAsync(IndexOptions(root));
-        using var status = DocumentStatusStore.Open(StatusPath(root));
+        using var status = SqliteDocumentStore.Open(StatusPath(root));
         var pipeline = new IngestionPipeline(index, env.Embedder, Chunker(env), Parsers(), status, new IngestionOptions
         {
             // Kills may interrupt one document several times in a row; giving up on it is not what this test checks.
@@ -124,7 +124,7 @@ internal static class IngestionCrashWorker
         {
             var line = result.Outcome == IngestionOutcome.Failed
                 ? $"FAIL {result.DocumentId} {result.Error}"
-                : $"ACK {result.DocumentId} {status.Get(Collection, result.DocumentId)?.ContentHash}";
+                : $"ACK {result.DocumentId} {status.GetAsync(Collection, result.DocumentId, CancellationToken.None).GetAwaiter().GetResult()?.ContentHash}";
             Console.Out.WriteLine(line);
             Console.Out.Flush();
         };

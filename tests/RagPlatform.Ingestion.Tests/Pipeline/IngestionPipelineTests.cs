@@ -14,14 +14,14 @@ public sealed class IngestionPipelineTests(TestEnvironment env) : IAsyncLifetime
     private const string Collection = "docs";
     private readonly TempDirectory _dir = new();
     private EmbeddedIndex _index = null!;
-    private DocumentStatusStore _status = null!;
+    private SqliteDocumentStore _status = null!;
     private CountingEmbedder _embedder = null!;
     private IngestionPipeline _pipeline = null!;
 
     public async Task InitializeAsync()
     {
         _index = await EmbeddedIndex.OpenAsync(new EmbeddedIndexOptions { RootDirectory = Path.Combine(_dir.Path, "index") });
-        _status = DocumentStatusStore.Open(Path.Combine(_dir.Path, "index", "ingestion.db"));
+        _status = SqliteDocumentStore.Open(Path.Combine(_dir.Path, "index", "ingestion.db"));
         _embedder = new CountingEmbedder(env.Embedder);
         _pipeline = new IngestionPipeline(_index, _embedder, env.Chunker(), new DocumentParsers(new ParsingOptions { MaxFileBytes = 4096 }),
             _status, new IngestionOptions { DocumentTimeout = TimeSpan.FromSeconds(30) });
@@ -57,14 +57,14 @@ public sealed class IngestionPipelineTests(TestEnvironment env) : IAsyncLifetime
         Assert.Equal(IngestionOutcome.Indexed, changed.Single().Outcome);
         Assert.Empty(await _index.GetAsync(Collection, firstIds));
         Assert.Equal(changed[0].ChunkCount, await ChunksOfAsync("a.md"));
-        var status = _status.Get(Collection, "a.md")!;
+        var status = (await _status.GetAsync(Collection, "a.md", CancellationToken.None))!;
         Assert.Equal(DocumentState.Indexed, status.State);
         Assert.Equal(changed[0].ChunkCount, status.ChunkCount);
 
         await _pipeline.DeleteDocumentAsync(Collection, "a.md").Bounded();
 
         Assert.Equal(0, await ChunksOfAsync("a.md"));
-        Assert.Null(_status.Get(Collection, "a.md"));
+        Assert.Null((await _status.GetAsync(Collection, "a.md", CancellationToken.None)));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class IngestionPipelineTests(TestEnvironment env) : IAsyncLifetime
         foreach (var bad in new[] { "huge.txt", "corrupt.pdf", "bad.txt", "deep.json", "empty.md" })
         {
             Assert.Equal(IngestionOutcome.Failed, results[bad].Outcome);
-            var status = _status.Get(Collection, bad)!;
+            var status = (await _status.GetAsync(Collection, bad, CancellationToken.None))!;
             Assert.Equal(DocumentState.Failed, status.State);
             Assert.False(string.IsNullOrWhiteSpace(status.Error));
             Assert.Equal(0, await ChunksOfAsync(bad));

@@ -1,31 +1,26 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace RagPlatform.Gateway.Auth;
 
 /// <summary>
-/// API keys, durable in SQLite (keys.db) and stored as SHA-256 hashes: a stolen database reveals no key. Keys are
-/// 192 random bits, so an unsalted fast hash is enough (there is no dictionary to guess from). Verification hashes
-/// the presented key and compares it with every stored hash in constant time, so timing says nothing about how
-/// close a guess came. The table is small and read into memory; writes replace the copy.
+/// The API keys of one gateway, durable in SQLite (keys.db). The table is small and read into memory; every write
+/// replaces the copy, so a revoked key is refused from the next request on.
 /// </summary>
-public sealed class ApiKeyStore : IDisposable
+public sealed class SqliteApiKeyStore : IApiKeyStore, IDisposable
 {
-    public const string KeyPrefix = "rag_";
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
     private (byte[] Hash, ApiKey Key)[] _keys = [];
 
-    private ApiKeyStore(SqliteConnection connection)
+    private SqliteApiKeyStore(SqliteConnection connection)
     {
         _connection = connection;
         Reload();
     }
 
-    public static ApiKeyStore Open(string databasePath)
+    public static SqliteApiKeyStore Open(string databasePath)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
@@ -42,42 +37,39 @@ public sealed class ApiKeyStore : IDisposable
                 created_at TEXT NOT NULL);
             """, connection);
         command.ExecuteNonQuery();
-        return new ApiKeyStore(connection);
+        return new SqliteApiKeyStore(connection);
     }
 
-    public bool IsEmpty => Volatile.Read(ref _keys).Length == 0;
+    public Task<ApiKey?> VerifyAsync(string secret, CancellationToken cancellationToken) =>
+        Task.FromResult(ApiKeySecrets.Match(Volatile.Read(ref _keys), ApiKeySecrets.Hash(secret)));
 
-    /// <summary>Makes a new random key and stores its hash; the returned secret is shown to the caller once.</summary>
-    public (ApiKey Key, string Secret) Create(string name, IReadOnlyList<string> collections, bool admin)
+    public Task<(ApiKey Key, string Secret)> CreateAsync(string name, IReadOnlyList<string> collections, bool admin, CancellationToken cancellationToken)
     {
-        var secret = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-        return (Add(secret, name, collections, admin), secret);
+        var secret = ApiKeySecrets.NewSecret();
+        return Task.FromResult((Add(secret, name, collections, admin), secret));
     }
 
-    /// <summary>Stores a key chosen by the operator (the bootstrap key); a no-op when that key exists.</summary>
-    public ApiKey Import(string secret, string name, IReadOnlyList<string> collections, bool admin) =>
-        Verify(secret) ?? Add(secret, name, collections, admin);
-
-    /// <returns>The key <paramref name="secret"/> belongs to, or null.</returns>
-    public ApiKey? Verify(string secret)
+    public Task<(ApiKey Key, string Secret)?> CreateFirstAsync(string name, CancellationToken cancellationToken)
     {
-        var hash = Hash(secret);
-        ApiKey? match = null;
-        foreach (var (stored, key) in Volatile.Read(ref _keys))
+        lock (_gate)
         {
-            // No early exit: every stored hash is compared, whichever matches.
-            if (CryptographicOperations.FixedTimeEquals(hash, stored))
+            if (_keys.Length > 0)
             {
-                match = key;
+                return Task.FromResult<(ApiKey, string)?>(null);
             }
-        }
 
-        return match;
+            var secret = ApiKeySecrets.NewSecret();
+            return Task.FromResult<(ApiKey, string)?>((Add(secret, name, [ApiKey.AllCollections], admin: true), secret));
+        }
     }
 
-    public IReadOnlyList<ApiKey> List() => [.. Volatile.Read(ref _keys).Select(k => k.Key).OrderBy(k => k.CreatedAt)];
+    public Task<ApiKey> ImportAsync(string secret, string name, IReadOnlyList<string> collections, bool admin, CancellationToken cancellationToken) =>
+        Task.FromResult(ApiKeySecrets.Match(Volatile.Read(ref _keys), ApiKeySecrets.Hash(secret)) ?? Add(secret, name, collections, admin));
 
-    public bool Delete(string id)
+    public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ApiKey>>([.. Volatile.Read(ref _keys).Select(k => k.Key).OrderBy(k => k.CreatedAt)]);
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -85,7 +77,7 @@ public sealed class ApiKeyStore : IDisposable
             command.Parameters.AddWithValue("$id", id);
             var deleted = command.ExecuteNonQuery() > 0;
             Reload();
-            return deleted;
+            return Task.FromResult(deleted);
         }
     }
 
@@ -93,7 +85,7 @@ public sealed class ApiKeyStore : IDisposable
 
     private ApiKey Add(string secret, string name, IReadOnlyList<string> collections, bool admin)
     {
-        var key = new ApiKey("key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name, collections, admin, DateTimeOffset.UtcNow);
+        var key = new ApiKey(ApiKeySecrets.NewId(), name, collections, admin, DateTimeOffset.UtcNow);
         lock (_gate)
         {
             using var command = new SqliteCommand("""
@@ -101,7 +93,7 @@ public sealed class ApiKeyStore : IDisposable
                 """, _connection);
             command.Parameters.AddWithValue("$id", key.Id);
             command.Parameters.AddWithValue("$name", name);
-            command.Parameters.AddWithValue("$hash", Hash(secret));
+            command.Parameters.AddWithValue("$hash", ApiKeySecrets.Hash(secret));
             command.Parameters.AddWithValue("$collections", JsonSerializer.Serialize(collections));
             command.Parameters.AddWithValue("$admin", admin ? 1 : 0);
             command.Parameters.AddWithValue("$created", key.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
@@ -126,6 +118,4 @@ public sealed class ApiKeyStore : IDisposable
 
         Volatile.Write(ref _keys, [.. keys]);
     }
-
-    private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 }

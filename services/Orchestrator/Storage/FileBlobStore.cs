@@ -1,18 +1,19 @@
 using System.Security.Cryptography;
+using RagPlatform.Ingestion.Pipeline;
 
-namespace RagPlatform.Orchestrator.Ingestion;
+namespace RagPlatform.Orchestrator.Storage;
 
 /// <summary>
-/// Uploaded files, stored durably until their document is deleted: uploads/{collection}/{document id}/{sha256}{ext}.
+/// Uploaded files on the local disk: uploads/{collection}/{document id}/{sha256}{ext}, the locator being the full path.
 /// A file is written to a temporary name, fsynced, renamed, and its directory fsynced, so once <see cref="StoreAsync"/>
-/// returns the bytes survive a crash or power loss. Named by content, so a new version never overwrites the file an
-/// ingestion in flight is reading.
+/// returns the bytes survive a crash or power loss.
 /// </summary>
-internal sealed class DocumentFiles(string root)
+internal sealed class FileBlobStore(string root) : IBlobStore
 {
+    private readonly FileBlobReader _reader = new();
+
     public string Root { get; } = root;
 
-    /// <returns>The stored file's full path.</returns>
     /// <exception cref="IOException">The disk is full or unwritable; nothing is left behind.</exception>
     public async Task<string> StoreAsync(string collection, string documentId, string extension, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
@@ -44,12 +45,14 @@ internal sealed class DocumentFiles(string root)
         }
     }
 
-    /// <summary>Deletes every stored version of the document except <paramref name="keep"/>, and any partial write.</summary>
-    /// <returns>How many files were deleted.</returns>
-    public int DeleteOtherVersions(string collection, string documentId, string keep)
+    public Task<byte[]> ReadAsync(string sourcePath, long maxBytes, CancellationToken cancellationToken) =>
+        _reader.ReadAsync(sourcePath, maxBytes, cancellationToken);
+
+    public Task<int> DeleteOtherVersionsAsync(string collection, string documentId, string keep, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        foreach (var file in Directory.EnumerateFiles(DocumentDirectory(collection, documentId)))
+        var directory = DocumentDirectory(collection, documentId);
+        foreach (var file in Directory.Exists(directory) ? Directory.EnumerateFiles(directory) : [])
         {
             if (!string.Equals(file, keep, StringComparison.Ordinal))
             {
@@ -58,31 +61,41 @@ internal sealed class DocumentFiles(string root)
             }
         }
 
-        return deleted;
+        return Task.FromResult(deleted);
     }
 
-    /// <returns>How many files were deleted.</returns>
-    public int DeleteDocument(string collection, string documentId)
+    public Task<int> DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)
     {
         var directory = DocumentDirectory(collection, documentId);
         if (!Directory.Exists(directory))
         {
-            return 0;
+            return Task.FromResult(0);
         }
 
         var files = Directory.EnumerateFiles(directory).Count();
         Directory.Delete(directory, recursive: true);
-        return files;
+        return Task.FromResult(files);
     }
 
-    /// <summary>Every document folder on disk, as (collection, document id).</summary>
-    public IReadOnlyList<(string Collection, string DocumentId)> StoredDocuments() =>
-        !Directory.Exists(Root) ? [] :
-        [.. Directory.EnumerateDirectories(Root).SelectMany(collection => Directory.EnumerateDirectories(collection)
-            .Select(document => (Path.GetFileName(collection), Path.GetFileName(document))))];
+    public Task DeleteCollectionAsync(string collection, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(Root, collection);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every document folder on disk: a file's name says nothing of whether a queue row refers to it.</summary>
+    public Task<IReadOnlyList<(string Collection, string DocumentId)>> SweepCandidatesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<(string, string)>>(!Directory.Exists(Root) ? [] :
+            [.. Directory.EnumerateDirectories(Root).SelectMany(collection => Directory.EnumerateDirectories(collection)
+                .Select(document => (Path.GetFileName(collection), Path.GetFileName(document))))]);
 
     /// <summary>Removes collection folders left empty; one an upload is filling at the same moment stays.</summary>
-    public void DeleteEmptyCollectionFolders()
+    public Task TidyAsync(CancellationToken cancellationToken)
     {
         foreach (var collection in Directory.Exists(Root) ? Directory.EnumerateDirectories(Root).ToList() : [])
         {
@@ -98,22 +111,14 @@ internal sealed class DocumentFiles(string root)
                 // Not empty after all: an upload created a document folder in it since the check.
             }
         }
+
+        return Task.CompletedTask;
     }
 
-    public void DeleteCollection(string collection)
-    {
-        var directory = Path.Combine(Root, collection);
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    /// <summary>Bytes free on the volume holding the files.</summary>
-    public long AvailableBytes()
+    public Task<long?> AvailableBytesAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Root);
-        return new DriveInfo(Root).AvailableFreeSpace;
+        return Task.FromResult<long?>(new DriveInfo(Root).AvailableFreeSpace);
     }
 
     // Ids and names were validated by the caller ([A-Za-z0-9._-], not starting with a dot), so they are safe path segments.
