@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Inference.Embeddings;
-using RagPlatform.ServiceDefaults;
+using RagPlatform.ModelHosting;
 
 namespace RagPlatform.Embedder.Batching;
 

@@ -1,4 +1,4 @@
-using RagPlatform.Grpc;
+using Grpc.Core;
 
 namespace RagPlatform.Gateway.Errors;
 

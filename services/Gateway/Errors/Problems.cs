@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using RagPlatform.Contracts;
-using RagPlatform.Grpc;
+using Grpc.Core;
 
 namespace RagPlatform.Gateway.Errors;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
+using Grpc.Core;
 using RagPlatform.Orchestrator.Downstream;
 
 namespace RagPlatform.Orchestrator.Answering;

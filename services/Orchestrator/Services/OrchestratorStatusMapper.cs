@@ -1,7 +1,8 @@
-using RagPlatform.Grpc;
+using Grpc.Core;
 using RagPlatform.Ingestion.Pipeline;
 using RagPlatform.Orchestrator.Ingestion;
 using RagPlatform.Retrieval;
+using RagPlatform.ServiceDefaults.Grpc;
 
 namespace RagPlatform.Orchestrator.Services;
 
@@ -10,11 +11,11 @@ internal sealed class OrchestratorStatusMapper : IExceptionStatusMapper
 {
     public RpcException? Map(Exception exception) => exception switch
     {
-        CollectionNotFoundException e => new RpcException(StatusCode.NotFound, e.Message),
-        CollectionAlreadyExistsException e => new RpcException(StatusCode.AlreadyExists, e.Message),
+        CollectionNotFoundException e => new RpcException(new Status(StatusCode.NotFound, e.Message)),
+        CollectionAlreadyExistsException e => new RpcException(new Status(StatusCode.AlreadyExists, e.Message)),
         _ when DiskFull.Is(exception) => DocumentLibrary.DiskFullError(),
-        ArgumentException e => new RpcException(StatusCode.InvalidArgument, e.Message),
-        QdrantException or HttpRequestException => new RpcException(StatusCode.Unavailable, "The vector index (Qdrant) is unreachable or failing; retry later."),
+        ArgumentException e => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
+        QdrantException or HttpRequestException => new RpcException(new Status(StatusCode.Unavailable, "The vector index (Qdrant) is unreachable or failing; retry later.")),
         _ => null,
     };
 }
