@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RagPlatform.Deployment.Tests.Infrastructure;
 using RagPlatform.Gateway;
-using RagPlatform.Grpc;
+using RagPlatform.ServiceDefaults;
+using RagPlatform.ServiceDefaults.Grpc;
 using static RagPlatform.Deployment.Tests.Infrastructure.KubernetesModel;
 
 namespace RagPlatform.Deployment.Tests.Kubernetes;
@@ -82,9 +83,10 @@ public sealed class KubernetesTests
         var bootstrap = Str(secret["stringData"]?["bootstrap-api-key"])!;
 
         Assert.NotEmpty(new GatewayOptions { BootstrapApiKey = bootstrap }.Validate());
-        // Through configuration, as the Secret reaches a service: Grpc__SharedToken → Grpc:SharedToken → the transport's validator.
+        // Through configuration, as the Secret reaches a service: Grpc__SharedToken → Grpc:SharedToken → the gRPC server's validator.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create<string, string?>("Grpc:SharedToken", token)]).Build();
-        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddGrpcTransport().BuildServiceProvider();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration)
+            .AddValidatedOptions<GrpcServerOptions>(GrpcServerOptions.SectionName, o => o.Validate()).BuildServiceProvider();
         var rejection = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<GrpcServerOptions>>().Value);
         Assert.Contains("Grpc:SharedToken", rejection.Message, StringComparison.Ordinal);
     }

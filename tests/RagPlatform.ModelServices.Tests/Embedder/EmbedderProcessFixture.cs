@@ -1,4 +1,3 @@
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 using RagPlatform.Onnx;
@@ -16,7 +15,7 @@ public sealed class EmbedderProcessFixture : IAsyncLifetime
 
     public ServiceProcess Service { get; private set; } = null!;
 
-    public EmbedderClient Client { get; private set; } = null!;
+    public Contracts.V1.Embedder.EmbedderClient Client { get; private set; } = null!;
 
     public TextEmbedder Reference { get; private set; } = null!;
 
@@ -26,7 +25,7 @@ public sealed class EmbedderProcessFixture : IAsyncLifetime
         Service = await ServiceProcess.StartAsync(ModelServiceHosts.Embedder(
             ("Logging__LogLevel__RagPlatform.Embedder.Batching", "Debug"),
             ("Embedder__MaxBatchWait", "00:00:00.020")));
-        Client = new EmbedderClient(Service.Channel);
+        Client = new Contracts.V1.Embedder.EmbedderClient(Service.Channel);
         _runtime = ModelServiceHosts.CreateRuntime();
         Reference = TextEmbedder.Open(_runtime, ModelServiceHosts.LoadModel(ModelServiceHosts.EmbedderModel), new TextEmbedderOptions { Session = ModelServiceHosts.Session });
     }

@@ -6,7 +6,7 @@ using RagPlatform.Embedder.Batching;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 using RagPlatform.Onnx;
-using RagPlatform.ServiceDefaults;
+using RagPlatform.ModelHosting;
 
 namespace RagPlatform.ModelServices.Tests.Embedder;
 

@@ -1,4 +1,3 @@
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Inference.Reranking;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 using RagPlatform.Onnx;
@@ -13,7 +12,7 @@ public sealed class RerankerProcessFixture : IAsyncLifetime
 
     public ServiceProcess Service { get; private set; } = null!;
 
-    public RerankerClient Client { get; private set; } = null!;
+    public Contracts.V1.Reranker.RerankerClient Client { get; private set; } = null!;
 
     public CrossEncoder Reference { get; private set; } = null!;
 
@@ -21,7 +20,7 @@ public sealed class RerankerProcessFixture : IAsyncLifetime
     {
         await ModelServiceHosts.EnsureAssetsAsync();
         Service = await ServiceProcess.StartAsync(ModelServiceHosts.Reranker());
-        Client = new RerankerClient(Service.Channel);
+        Client = new Contracts.V1.Reranker.RerankerClient(Service.Channel);
         _runtime = ModelServiceHosts.CreateRuntime();
         Reference = CrossEncoder.Open(_runtime, ModelServiceHosts.LoadModel(ModelServiceHosts.RerankerModel), new CrossEncoderOptions { Session = ModelServiceHosts.Session });
     }
