@@ -11,7 +11,7 @@ public static class TestAssets
     private static readonly Lazy<Task> TinyModelSetup = new(() => EnsureAsync("forge-tiny.sh",
         ["minilm-embedder", "minilm-reranker", "qwen2.5"], m => Path.Combine(TinyModels, m, "forge.json")));
     private static readonly Lazy<Task> GrpcInteropSetup = new(() => EnsureAsync("grpc-interop.sh",
-        [Path.Combine(GrpcInteropDir, "node_modules", "@grpc", "grpc-js", "package.json")]));
+        [Path.Combine(GrpcInteropDir, "node_modules", "grpc-js-reflection-client", "package.json")]));
     private static readonly Lazy<Task> TransformersJsSetup = new(() => EnsureAsync("transformers-js.sh",
         [Path.Combine(TransformersJsDir, "node_modules", ".ragplatform-lock.sha256")]));
 

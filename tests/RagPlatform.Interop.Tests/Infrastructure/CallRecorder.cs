@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace RagPlatform.Grpc.Tests.Infrastructure;
+namespace RagPlatform.Interop.Tests.Infrastructure;
 
 /// <summary>What the test server saw of each call that carried a call_id.</summary>
 public sealed class CallRecorder

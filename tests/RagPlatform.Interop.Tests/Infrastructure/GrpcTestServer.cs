@@ -1,16 +1,23 @@
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RagPlatform.Grpc.Tests.Protos;
+using RagPlatform.ServiceDefaults.Grpc;
 
-namespace RagPlatform.Grpc.Tests.Infrastructure;
+namespace RagPlatform.Interop.Tests.Infrastructure;
 
-/// <summary>A real Kestrel host on a free loopback port serving InteropTest and Health over cleartext HTTP/2.</summary>
+/// <summary>
+/// A real Kestrel host on a free loopback port with the platform's own gRPC server defaults (AddGrpcServer: options,
+/// shared-token authentication, the exception interceptor, health, reflection) serving InteropTest.
+/// </summary>
 public sealed class GrpcTestServer : IAsyncDisposable
 {
+    /// <summary>The grpc.health.v1 name of the test service, SERVING once the host has started.</summary>
+    public const string HealthService = "ragtest.v1.InteropTest";
+
     private readonly WebApplication _app;
 
     private GrpcTestServer(WebApplication app, TestLogSink logs, string address)
@@ -28,28 +35,32 @@ public sealed class GrpcTestServer : IAsyncDisposable
 
     public TestLogSink Logs { get; }
 
-    public CallRecorder Recorder => _app.Services.GetRequiredService<CallRecorder>();
-
-    public HealthStatusRegistry Health => _app.Services.GetRequiredService<HealthStatusRegistry>();
-
     public static async Task<GrpcTestServer> StartAsync(Action<GrpcServerOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseGrpcEndpoint("http://127.0.0.1:0").UseShutdownTimeout(TimeSpan.FromSeconds(5));
+        builder.Configuration["Grpc:Url"] = "http://127.0.0.1:0";
+        builder.Configuration["Grpc:EnableReflection"] = "true";
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
         var logs = new TestLogSink();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddGrpcTransport(configure);
+        builder.AddGrpcServer();
+        if (configure is not null)
+        {
+            builder.Services.PostConfigure(configure);
+        }
+
+        builder.Services.AddServiceReadiness(HealthService);
         builder.Services.AddSingleton<CallRecorder>();
-        builder.Services.AddSingleton<InteropTestService>();
         var app = builder.Build();
-        app.MapGrpcService<InteropTestService>(InteropTestReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("InteropTest"));
-        app.MapGrpcHealth();
+        app.MapGrpcService<InteropTestService>().RequireAuthorization();
+        app.MapGrpcServerDefaults();
         await app.StartAsync().DefaultTimeout();
+        app.Services.GetRequiredService<ServiceReadiness>().Set(HealthService, ready: true);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new GrpcTestServer(app, logs, address);
     }
 
-    public GrpcChannel CreateChannel(GrpcChannelOptions? options = null) => GrpcChannel.ForAddress(Address, options);
+    public GrpcChannel CreateChannel(GrpcChannelOptions? options = null) => GrpcChannel.ForAddress(Address, options ?? new GrpcChannelOptions());
 
     /// <summary>An HttpClient speaking HTTP/2 prior knowledge, for hand-made (malformed) requests.</summary>
     public static HttpClient CreateRawClient() => new(new SocketsHttpHandler())

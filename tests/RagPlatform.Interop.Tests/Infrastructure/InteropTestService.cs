@@ -1,14 +1,16 @@
 using Google.Protobuf;
-using RagPlatform.Grpc.Tests.Protos;
+using Grpc.Core;
+using RagPlatform.Interop.Tests.Protos;
+using RagPlatform.ServiceDefaults.Grpc;
 
-namespace RagPlatform.Grpc.Tests.Infrastructure;
+namespace RagPlatform.Interop.Tests.Infrastructure;
 
 /// <summary>The C# side of ragtest.v1.InteropTest; server.js implements the same behaviour.</summary>
-public sealed class InteropTestService(CallRecorder recorder, HealthStatusRegistry health)
+public sealed class InteropTestService(CallRecorder recorder, ServiceReadiness readiness) : InteropTest.InteropTestBase
 {
     private const string EchoedPrefix = "x-meta-";
 
-    public async Task<EchoReply> Echo(EchoRequest request, ServerCallContext context)
+    public override async Task<EchoReply> Echo(EchoRequest request, ServerCallContext context)
     {
         var record = recorder.Start(request.CallId);
         try
@@ -69,7 +71,7 @@ public sealed class InteropTestService(CallRecorder recorder, HealthStatusRegist
         }
     }
 
-    public async Task StreamNumbers(StreamRequest request, IServerStreamWriter<NumberReply> responseStream, ServerCallContext context)
+    public override async Task StreamNumbers(StreamRequest request, IServerStreamWriter<NumberReply> responseStream, ServerCallContext context)
     {
         var record = recorder.Start(request.CallId);
         try
@@ -108,15 +110,15 @@ public sealed class InteropTestService(CallRecorder recorder, HealthStatusRegist
         }
     }
 
-    public async Task<CallRecord> GetCallRecord(CallRecordRequest request, ServerCallContext context)
+    public override async Task<CallRecord> GetCallRecord(CallRecordRequest request, ServerCallContext context)
     {
         var entry = await recorder.WaitForEndAsync(request.CallId, TimeSpan.FromMilliseconds(request.WaitMs));
         return new CallRecord { Seen = entry is not null, Cancelled = entry?.Cancelled ?? false, Ended = entry?.Ended.IsCompleted ?? false };
     }
 
-    public Task<SetHealthReply> SetHealth(SetHealthRequest request, ServerCallContext context)
+    public override Task<SetHealthReply> SetHealth(SetHealthRequest request, ServerCallContext context)
     {
-        health.SetStatus(request.Service, (ServingStatus)request.Status);
+        readiness.Set(request.Service, ready: request.Status == (int)Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
         return Task.FromResult(new SetHealthReply());
     }
 

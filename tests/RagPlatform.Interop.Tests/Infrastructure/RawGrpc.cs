@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Http.Headers;
 using Google.Protobuf;
 
-namespace RagPlatform.Grpc.Tests.Infrastructure;
+namespace RagPlatform.Interop.Tests.Infrastructure;
 
 /// <summary>Hand-made gRPC requests over a plain HTTP/2 HttpClient, for what a well-behaved client never sends.</summary>
 internal static class RawGrpc
@@ -47,7 +47,7 @@ internal static class RawGrpc
             (int)response.StatusCode,
             response.Content.Headers.ContentType?.MediaType,
             Find("grpc-status"),
-            Find("grpc-message") is { } message ? PercentEncoding.Decode(message) : null,
+            Find("grpc-message") is { } message ? Uri.UnescapeDataString(message) : null,
             Find("grpc-encoding"),
             response.Headers.TryGetValues("grpc-status", out _),
             bytes);

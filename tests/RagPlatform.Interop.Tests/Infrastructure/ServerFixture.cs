@@ -1,4 +1,4 @@
-namespace RagPlatform.Grpc.Tests.Infrastructure;
+namespace RagPlatform.Interop.Tests.Infrastructure;
 
 /// <summary>One test server per test class (xUnit class fixture).</summary>
 public sealed class ServerFixture : IAsyncLifetime

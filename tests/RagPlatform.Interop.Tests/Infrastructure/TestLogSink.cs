@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace RagPlatform.Grpc.Tests.Infrastructure;
+namespace RagPlatform.Interop.Tests.Infrastructure;
 
 /// <summary>Captures a test server's log entries so tests can assert on levels (no Error noise).</summary>
 public sealed class TestLogSink : ILoggerProvider

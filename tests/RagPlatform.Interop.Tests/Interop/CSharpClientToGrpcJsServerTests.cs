@@ -1,12 +1,13 @@
-using Grpc.Health.V1;
-using RagPlatform.Contracts.Clients;
 using Google.Protobuf;
-using RagPlatform.Grpc.Tests.Infrastructure;
-using RagPlatform.Grpc.Tests.Protos;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using RagPlatform.Interop.Tests.Infrastructure;
+using RagPlatform.Interop.Tests.Protos;
 
-namespace RagPlatform.Grpc.Tests.Interop;
+namespace RagPlatform.Interop.Tests.Interop;
 
-/// <summary>Our C# client calling @grpc/grpc-js (server.js, a real node process).</summary>
+/// <summary>Our grpc-dotnet client (Grpc.Net.Client, generated stubs) calling @grpc/grpc-js (server.js, a real node process).</summary>
 [Trait("Category", "Interop")]
 [Collection(InteropCollection.Name)]
 public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
@@ -16,7 +17,7 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
 
-        var reply = await channel.UnaryAsync(TestMethods.Echo, new EchoRequest { Message = "hello from C#", Payload = ByteString.CopyFromUtf8("bytes") }).DefaultTimeout();
+        var reply = await Client(channel).EchoAsync(new EchoRequest { Message = "hello from C#", Payload = ByteString.CopyFromUtf8("bytes") }).DefaultTimeout();
 
         Assert.Equal("hello from C#", reply.Message);
         Assert.Equal("bytes", reply.Payload.ToStringUtf8());
@@ -26,7 +27,7 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     public async Task ServerStreaming_DeliversAllInOrder()
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
-        using var call = channel.ServerStreaming(TestMethods.StreamNumbers, new StreamRequest { Count = 10 });
+        using var call = Client(channel).StreamNumbers(new StreamRequest { Count = 10 });
 
         var messages = await call.ResponseStream.ToListAsync();
 
@@ -39,8 +40,7 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(
-            TestMethods.Echo, new EchoRequest { FailCode = (int)StatusCode.InvalidArgument, FailMessage = "données invalides — 日本語" }).DefaultTimeout());
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Client(channel).EchoAsync(new EchoRequest { FailCode = (int)StatusCode.InvalidArgument, FailMessage = "données invalides — 日本語" }).DefaultTimeout());
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Equal("données invalides — 日本語", ex.Status.Detail);
@@ -50,12 +50,12 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     public async Task Error_MidStream_MessagesThenStatus()
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
-        using var call = channel.ServerStreaming(TestMethods.StreamNumbers, new StreamRequest { Count = 10, FailAfter = 3, FailCode = (int)StatusCode.Aborted, FailMessage = "stopped — 途中" });
+        using var call = Client(channel).StreamNumbers(new StreamRequest { Count = 10, FailAfter = 3, FailCode = (int)StatusCode.Aborted, FailMessage = "stopped — 途中" });
         var received = new List<int>();
 
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var message in call.ResponseStream)
+            await foreach (var message in call.ResponseStream.ReadAllAsync())
             {
                 received.Add(message.Index);
             }
@@ -70,14 +70,13 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     public async Task Deadline_EnforcedLocallyAndTheServerCancelsTheHandler()
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
-        await channel.UnaryAsync(TestMethods.Echo, new EchoRequest()).DefaultTimeout(); // connect first: the deadline/cancel timer should measure the call
+        await Client(channel).EchoAsync(new EchoRequest()).DefaultTimeout(); // connect first: the deadline/cancel timer should measure the call
         var callId = Guid.NewGuid().ToString();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(
-            TestMethods.Echo, new EchoRequest { DelayMs = 30_000, CallId = callId }, new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(200))).DefaultTimeout());
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Client(channel).EchoAsync(new EchoRequest { DelayMs = 30_000, CallId = callId }, new CallOptions(deadline: DateTime.UtcNow.AddMilliseconds(200))).DefaultTimeout());
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
-        var record = await channel.UnaryAsync(TestMethods.GetCallRecord, new CallRecordRequest { CallId = callId, WaitMs = 5000 }).DefaultTimeout();
+        var record = await Client(channel).GetCallRecordAsync(new CallRecordRequest { CallId = callId, WaitMs = 5000 }).DefaultTimeout();
         Assert.True(record.Ended && record.Cancelled);
     }
 
@@ -86,7 +85,7 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
 
-        var reply = await channel.UnaryAsync(TestMethods.Echo, new EchoRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(30))).DefaultTimeout();
+        var reply = await Client(channel).EchoAsync(new EchoRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30))).DefaultTimeout();
 
         Assert.InRange(reply.DeadlineRemainingMs, 20_000, 30_000);
     }
@@ -95,15 +94,14 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     public async Task Cancellation_IsObservedByTheServer()
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
-        await channel.UnaryAsync(TestMethods.Echo, new EchoRequest()).DefaultTimeout(); // connect first: the deadline/cancel timer should measure the call
+        await Client(channel).EchoAsync(new EchoRequest()).DefaultTimeout(); // connect first: the deadline/cancel timer should measure the call
         var callId = Guid.NewGuid().ToString();
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(
-            TestMethods.Echo, new EchoRequest { DelayMs = 30_000, CallId = callId }, new CallOptions(CancellationToken: cts.Token)).DefaultTimeout());
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Client(channel).EchoAsync(new EchoRequest { DelayMs = 30_000, CallId = callId }, new CallOptions(cancellationToken: cts.Token)).DefaultTimeout());
 
         Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
-        var record = await channel.UnaryAsync(TestMethods.GetCallRecord, new CallRecordRequest { CallId = callId, WaitMs = 5000 }).DefaultTimeout();
+        var record = await Client(channel).GetCallRecordAsync(new CallRecordRequest { CallId = callId, WaitMs = 5000 }).DefaultTimeout();
         Assert.True(record.Ended && record.Cancelled);
     }
 
@@ -112,15 +110,15 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
         var callId = Guid.NewGuid().ToString();
-        var call = channel.ServerStreaming(TestMethods.StreamNumbers, new StreamRequest { Count = 1000, IntervalMs = 20, CallId = callId });
-        await using (var enumerator = call.ResponseStream.GetAsyncEnumerator())
+        var call = Client(channel).StreamNumbers(new StreamRequest { Count = 1000, IntervalMs = 20, CallId = callId });
+        await using (var enumerator = call.ResponseStream.ReadAllAsync().GetAsyncEnumerator())
         {
             Assert.True(await enumerator.MoveNextAsync().AsTask().DefaultTimeout());
         }
 
         call.Dispose();
 
-        var record = await channel.UnaryAsync(TestMethods.GetCallRecord, new CallRecordRequest { CallId = callId, WaitMs = 5000 }).DefaultTimeout();
+        var record = await Client(channel).GetCallRecordAsync(new CallRecordRequest { CallId = callId, WaitMs = 5000 }).DefaultTimeout();
         Assert.True(record.Ended && record.Cancelled);
     }
 
@@ -129,7 +127,7 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(TestMethods.UnmappedNothing, new EchoRequest()).DefaultTimeout());
+        var ex = await Assert.ThrowsAsync<RpcException>(() => new Unmapped.UnmappedClient(channel).NothingAsync(new EchoRequest()).ResponseAsync.DefaultTimeout());
 
         Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
     }
@@ -140,7 +138,7 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
-            channel.UnaryAsync(TestMethods.Echo, new EchoRequest { Message = $"m{i}", DelayMs = 20 }))).DefaultTimeout();
+            Client(channel).EchoAsync(new EchoRequest { Message = $"m{i}", DelayMs = 20 }).ResponseAsync)).DefaultTimeout();
 
         Assert.Equal(Enumerable.Range(0, 100).Select(i => $"m{i}"), replies.Select(r => r.Message));
     }
@@ -151,7 +149,7 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(TestMethods.Echo, new EchoRequest { Payload = ByteString.CopyFrom(new byte[5 * 1024 * 1024]) }).DefaultTimeout());
+            Client(channel).EchoAsync(new EchoRequest { Payload = ByteString.CopyFrom(new byte[5 * 1024 * 1024]) }).DefaultTimeout());
 
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
     }
@@ -162,7 +160,7 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(TestMethods.Echo, new EchoRequest { ReplyPayloadSize = 5 * 1024 * 1024 }).DefaultTimeout());
+            Client(channel).EchoAsync(new EchoRequest { ReplyPayloadSize = 5 * 1024 * 1024 }).DefaultTimeout());
 
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
     }
@@ -170,12 +168,13 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     [Fact]
     public async Task Compression_GzipRequestIsAccepted()
     {
-        // grpc-js hides grpc-encoding from handlers and never compresses responses, so what can be
-        // checked here is that it decodes our gzip frames; the unit tests check they are gzip.
-        using var channel = GrpcChannel.ForAddress(fixture.NodeAddress, new GrpcChannelOptions { RequestCompression = GrpcCompression.Gzip });
+        // grpc-js hides grpc-encoding from handlers and never compresses responses, so what can be checked here is
+        // that it decodes our gzip frames (GrpcJsClientToCSharpServerTests reads the encoding on our side).
+        using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
+        var gzip = new CallOptions(headers: new Metadata { { "grpc-internal-encoding-request", "gzip" } });
 
-        var reply = await channel.UnaryAsync(TestMethods.Echo, new EchoRequest { Message = new string('z', 100_000) }).DefaultTimeout();
-        using var call = channel.ServerStreaming(TestMethods.StreamNumbers, new StreamRequest { Count = 3 });
+        var reply = await Client(channel).EchoAsync(new EchoRequest { Message = new string('z', 100_000) }, gzip).DefaultTimeout();
+        using var call = Client(channel).StreamNumbers(new StreamRequest { Count = 3 }, gzip);
 
         Assert.Equal(100_000, reply.Message.Length);
         Assert.Equal(3, (await call.ResponseStream.ToListAsync()).Count);
@@ -187,7 +186,7 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
         var headers = new Metadata { { "x-meta-tenant", "acme" }, { "x-meta-blob-bin", new byte[] { 0, 1, 2, 255 } } };
 
-        using var call = channel.UnaryCall(TestMethods.Echo, new EchoRequest { Message = "m" }, new CallOptions(Headers: headers));
+        using var call = Client(channel).EchoAsync(new EchoRequest { Message = "m" }, new CallOptions(headers: headers));
         var reply = await call.ResponseAsync.DefaultTimeout();
         var responseHeaders = await call.ResponseHeadersAsync.DefaultTimeout();
 
@@ -201,17 +200,20 @@ public sealed class CSharpClientToGrpcJsServerTests(InteropFixture fixture)
     public async Task Health_CheckAndWatch_ThroughTheTypedClient()
     {
         using var channel = GrpcChannel.ForAddress(fixture.NodeAddress);
-        var health = new HealthClient(channel);
+        var health = new Health.HealthClient(channel);
         var service = "watched." + Guid.NewGuid().ToString("N");
 
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await health.CheckAsync().DefaultTimeout());
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(service).DefaultTimeout())).StatusCode);
-        using var watch = health.Watch(service);
-        await using var updates = watch.ResponseStream.GetAsyncEnumerator();
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest()).DefaultTimeout()).Status);
+        Assert.Equal(StatusCode.NotFound,
+            (await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = service }).DefaultTimeout())).StatusCode);
+        using var watch = health.Watch(new HealthCheckRequest { Service = service });
+        await using var updates = watch.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
         Assert.True(await updates.MoveNextAsync().AsTask().DefaultTimeout());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.ServiceUnknown, updates.Current.Status);
-        await channel.UnaryAsync(TestMethods.SetHealth, new SetHealthRequest { Service = service, Status = 1 }).DefaultTimeout();
+        await Client(channel).SetHealthAsync(new SetHealthRequest { Service = service, Status = 1 }).DefaultTimeout();
         Assert.True(await updates.MoveNextAsync().AsTask().DefaultTimeout());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, updates.Current.Status);
     }
+
+    private static InteropTest.InteropTestClient Client(GrpcChannel channel) => new(channel);
 }

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using RagPlatform.Grpc.Tests.Infrastructure;
+using RagPlatform.Interop.Tests.Infrastructure;
 
-namespace RagPlatform.Grpc.Tests.Interop;
+namespace RagPlatform.Interop.Tests.Interop;
 
-/// <summary>@grpc/grpc-js (client.js, a real node process) calling our C# server.</summary>
+/// <summary>@grpc/grpc-js (client.js, a real node process) calling our grpc-dotnet server with the platform's server defaults.</summary>
 [Trait("Category", "Interop")]
 [Collection(InteropCollection.Name)]
 public sealed class GrpcJsClientToCSharpServerTests(InteropFixture fixture)
@@ -188,6 +188,36 @@ public sealed class GrpcJsClientToCSharpServerTests(InteropFixture fixture)
 
         Assert.Equal("SERVING", lines[0].GetProperty("message").GetProperty("status").GetString());
         Assert.Equal(0, lines[^1].GetProperty("status").GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task Reflection_ListsOurServicesAndCallsOneByName()
+    {
+        var result = await Scenario("reflection");
+
+        var services = result.GetProperty("services").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.Contains("ragtest.v1.InteropTest", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+        Assert.Equal(["Echo", "StreamNumbers", "GetCallRecord", "SetHealth"], result.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(0, result.GetProperty("code").GetInt32());
+        Assert.Equal("found by reflection", result.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task SharedToken_RequiredByTheServiceNotByHealth()
+    {
+        var target = fixture.CSharpTokenServer.Target;
+
+        var without = await NodeProcess.CallAsync(target, "ragtest.v1.InteropTest/Echo", """{"message":"no token"}""").DefaultTimeout();
+        var wrong = await NodeProcess.CallAsync(target, "ragtest.v1.InteropTest/Echo", """{"message":"wrong"}""", "authorization=Bearer not-the-token-at-all-0000").DefaultTimeout();
+        var with = await NodeProcess.CallAsync(target, "ragtest.v1.InteropTest/Echo", """{"message":"with token"}""", $"authorization=Bearer {InteropFixture.SharedToken}").DefaultTimeout();
+        var health = await NodeProcess.CallAsync(target, "grpc.health.v1.Health/Check", """{"service":""}""").DefaultTimeout();
+
+        Assert.Equal(16, without[^1].GetProperty("status").GetProperty("code").GetInt32());
+        Assert.Contains("Grpc:SharedToken", without[^1].GetProperty("status").GetProperty("details").GetString(), StringComparison.Ordinal);
+        Assert.Equal(16, wrong[^1].GetProperty("status").GetProperty("code").GetInt32());
+        Assert.Equal("with token", with[0].GetProperty("message").GetProperty("message").GetString());
+        Assert.Equal(0, health[^1].GetProperty("status").GetProperty("code").GetInt32());
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using RagPlatform.Grpc.Tests.Infrastructure;
+using RagPlatform.Interop.Tests.Infrastructure;
+using RagPlatform.ServiceDefaults.Grpc;
 
-namespace RagPlatform.Grpc.Tests.Interop;
+namespace RagPlatform.Interop.Tests.Interop;
 
 [CollectionDefinition(Name)]
 public sealed class InteropCollection : ICollectionFixture<InteropFixture>
@@ -11,16 +12,21 @@ public sealed class InteropCollection : ICollectionFixture<InteropFixture>
 }
 
 /// <summary>
-/// For the whole interop collection: node_modules installed, our C# servers (plain and gzip) on
+/// For the whole interop collection: node_modules installed, our C# servers (plain, gzip, token) on
 /// free ports, and the grpc-js server.js as a real child process.
 /// </summary>
 public sealed class InteropFixture : IAsyncLifetime
 {
+    public const string SharedToken = "interop-shared-token-0123456789";
+
     private Process? _node;
 
     public GrpcTestServer CSharpServer { get; private set; } = null!;
 
     public GrpcTestServer CSharpGzipServer { get; private set; } = null!;
+
+    /// <summary>Requires <see cref="SharedToken"/> (Grpc:SharedToken) on every call but health.</summary>
+    public GrpcTestServer CSharpTokenServer { get; private set; } = null!;
 
     /// <summary>"http://127.0.0.1:port" of the grpc-js server.</summary>
     public string NodeAddress { get; private set; } = "";
@@ -30,6 +36,7 @@ public sealed class InteropFixture : IAsyncLifetime
         await NodeProcess.EnsureInstalledAsync();
         CSharpServer = await GrpcTestServer.StartAsync();
         CSharpGzipServer = await GrpcTestServer.StartAsync(o => o.ResponseCompression = GrpcCompression.Gzip);
+        CSharpTokenServer = await GrpcTestServer.StartAsync(o => o.SharedToken = SharedToken);
         _node = NodeProcess.StartServer();
         var line = await _node.StandardOutput.ReadLineAsync().DefaultTimeout();
         if (line is null)
@@ -62,5 +69,6 @@ public sealed class InteropFixture : IAsyncLifetime
 
         await CSharpServer.DisposeAsync();
         await CSharpGzipServer.DisposeAsync();
+        await CSharpTokenServer.DisposeAsync();
     }
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using RagPlatform.Grpc.Tests.Infrastructure;
+using RagPlatform.Interop.Tests.Infrastructure;
 using RagPlatform.Testing;
 
-namespace RagPlatform.Grpc.Tests.Interop;
+namespace RagPlatform.Interop.Tests.Interop;
 
 /// <summary>Runs the grpc-js scripts of tests/node/grpc-interop as real processes.</summary>
 internal static class NodeProcess
@@ -21,9 +21,10 @@ internal static class NodeProcess
     }
 
     /// <summary>Runs client.js in generic mode: one JSON line per response message, then the status.</summary>
-    public static async Task<IReadOnlyList<JsonElement>> CallAsync(string target, string method, string jsonRequest)
+    public static async Task<IReadOnlyList<JsonElement>> CallAsync(string target, string method, string jsonRequest, params string[] metadata)
     {
-        var (exitCode, output) = await RunAsync("node", ["client.js", "--target", target, "--call", method, "--json", jsonRequest], TestTimeouts.Default);
+        string[] arguments = ["client.js", "--target", target, "--call", method, "--json", jsonRequest, .. metadata.SelectMany(m => new[] { "--metadata", m })];
+        var (exitCode, output) = await RunAsync("node", arguments, TestTimeouts.Default);
         Assert.True(exitCode == 0, $"client.js --call {method} exited with {exitCode}:\n{output}");
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => l.StartsWith('{'))
