@@ -65,6 +65,70 @@ public sealed class DownstreamServiceTests
         Assert.Equal(expectedAttempts, attempts);
     }
 
+    [Fact]
+    public async Task CallOnceAsync_Unavailable_TriedOnceNeverRetried()
+    {
+        // Starting a generation is not repeatable (it would sample anew): only the breaker guards it.
+        var service = new DownstreamService("Generator", new DownstreamOptions { Url = "http://127.0.0.1:1", MaxRetries = 2, RetryDelay = TimeSpan.Zero },
+            TimeProvider.System);
+        var attempts = 0;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => service.CallOnceAsync<int>(Task<int> (_) =>
+        {
+            Interlocked.Increment(ref attempts);
+            throw new RpcException(new Status(StatusCode.Unavailable, "down on purpose"));
+        }, DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task CallAsync_RepeatedServiceFailures_CircuitOpensAndFailsFastWithoutCalling()
+    {
+        var service = new DownstreamService("Reranker", new DownstreamOptions
+        {
+            Url = "http://127.0.0.1:1",
+            MaxRetries = 0,
+            MinimumThroughput = 2,
+            FailureRatio = 0.5,
+            BreakDuration = TimeSpan.FromSeconds(30),
+        }, TimeProvider.System);
+        var attempts = 0;
+        Task<int> Failing(CallOptions _)
+        {
+            Interlocked.Increment(ref attempts);
+            throw new RpcException(new Status(StatusCode.Unavailable, "down on purpose"));
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            await Assert.ThrowsAsync<RpcException>(() => service.CallAsync(Failing, DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+        }
+
+        var open = await Assert.ThrowsAsync<RpcException>(() => service.CallAsync(Failing, DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+
+        Assert.Equal(2, attempts);
+        Assert.Equal(StatusCode.Unavailable, open.StatusCode);
+        Assert.Contains("circuit is open", open.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallAsync_GeneratedClientToAClosedPort_UnavailableNamingTheService()
+    {
+        // The real grpc-dotnet client, not a stand-in: its connection failure is what the pipeline retries on.
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress("http://127.0.0.1:1");
+        var embedder = new Contracts.V1.Embedder.EmbedderClient(channel);
+        var service = new DownstreamService("Embedder", new DownstreamOptions { Url = "http://127.0.0.1:1", RetryDelay = TimeSpan.FromMilliseconds(1) },
+            TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => service.CallAsync(
+            o => embedder.EmbedAsync(new Contracts.V1.EmbedRequest { Texts = { "x" } }, o), DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.StartsWith("Embedder is unavailable", error.Status.Detail, StringComparison.Ordinal);
+    }
+
     private static async Task<int> HangsUntilCancelled(CallOptions options)
     {
         try
