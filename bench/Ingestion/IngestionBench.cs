@@ -8,8 +8,8 @@ using RagPlatform.Ingestion.Parsing;
 using RagPlatform.Ingestion.Pipeline;
 using RagPlatform.Ingestion.Status;
 using RagPlatform.Onnx;
-using RagPlatform.Testing;
 using RagPlatform.Retrieval;
+using RagPlatform.Testing;
 
 using RagPlatform.Bench;
 

@@ -1,8 +1,8 @@
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Embedder.Batching;
-using Grpc.Core;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.ModelHosting;
 using RagPlatform.Tokenizers;

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Errors;
 using RagPlatform.Gateway.Extensions;
-using Grpc.Core;
 
 namespace RagPlatform.Gateway.Apis;
 

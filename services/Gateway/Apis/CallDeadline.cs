@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 
 namespace RagPlatform.Gateway.Apis;
 

@@ -1,6 +1,6 @@
+using Grpc.Core;
 using Grpc.Health.V1;
 using RagPlatform.Gateway.Errors;
-using Grpc.Core;
 
 namespace RagPlatform.Gateway.Apis;
 

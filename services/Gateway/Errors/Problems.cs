@@ -1,6 +1,6 @@
+using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using RagPlatform.Contracts;
-using Grpc.Core;
 
 namespace RagPlatform.Gateway.Errors;
 

@@ -1,5 +1,5 @@
-using RagPlatform.Contracts.V1;
 using Grpc.Core;
+using RagPlatform.Contracts.V1;
 using RagPlatform.Inference.Generation;
 using RagPlatform.Tokenizers.Chat;
 using WireChatRole = RagPlatform.Contracts.V1.ChatRole;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Generator.Generation;
-using Grpc.Core;
 using RagPlatform.Inference.Generation;
 using RagPlatform.ModelHosting;
 using WireFinishReason = RagPlatform.Contracts.V1.FinishReason;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using RagPlatform.Contracts.V1;
 using Grpc.Core;
+using RagPlatform.Contracts.V1;
 using RagPlatform.Orchestrator.Downstream;
 
 namespace RagPlatform.Orchestrator.Answering;

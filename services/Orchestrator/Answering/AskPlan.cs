@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using RagPlatform.Contracts.V1;
 using Grpc.Core;
+using RagPlatform.Contracts.V1;
 using RagPlatform.Orchestrator.Ingestion;
 
 namespace RagPlatform.Orchestrator.Answering;

@@ -1,6 +1,6 @@
 using System.Text;
-using RagPlatform.Contracts.V1;
 using Grpc.Core;
+using RagPlatform.Contracts.V1;
 using RagPlatform.Orchestrator.Downstream;
 
 namespace RagPlatform.Orchestrator.Answering;

@@ -1,8 +1,8 @@
+using Grpc.Core;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
-using Grpc.Core;
 
 namespace RagPlatform.Orchestrator.Downstream;
 

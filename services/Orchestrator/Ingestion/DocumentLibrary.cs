@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Contracts;
 using RagPlatform.Contracts.V1;
-using Grpc.Core;
 using RagPlatform.Ingestion.Chunking;
 using RagPlatform.Ingestion.Parsing;
 using RagPlatform.Ingestion.Pipeline;

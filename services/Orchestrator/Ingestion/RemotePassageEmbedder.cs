@@ -1,5 +1,5 @@
-using RagPlatform.Contracts.V1;
 using Grpc.Core;
+using RagPlatform.Contracts.V1;
 using RagPlatform.Ingestion.Embedding;
 using RagPlatform.Orchestrator.Downstream;
 

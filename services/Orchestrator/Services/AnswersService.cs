@@ -1,6 +1,6 @@
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
-using Grpc.Core;
 using RagPlatform.Orchestrator.Answering;
 using RagPlatform.Orchestrator.Downstream;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
-using Grpc.Core;
 using RagPlatform.Inference.Reranking;
 using RagPlatform.ModelHosting;
 

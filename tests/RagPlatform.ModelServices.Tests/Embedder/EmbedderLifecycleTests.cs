@@ -1,6 +1,6 @@
-using RagPlatform.Contracts.V1;
 using Grpc.Core;
 using Grpc.Health.V1;
+using RagPlatform.Contracts.V1;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 using RagPlatform.Testing;
 

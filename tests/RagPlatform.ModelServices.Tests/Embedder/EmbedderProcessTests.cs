@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using RagPlatform.Contracts.V1;
 using Grpc.Core;
+using RagPlatform.Contracts.V1;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagPlatform.Embedder.Batching;
 using RagPlatform.Inference.Embeddings;
+using RagPlatform.ModelHosting;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 using RagPlatform.Onnx;
-using RagPlatform.ModelHosting;
 
 namespace RagPlatform.ModelServices.Tests.Embedder;
 

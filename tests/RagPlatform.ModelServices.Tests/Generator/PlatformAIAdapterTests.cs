@@ -1,8 +1,8 @@
+using Grpc.Core;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using RagPlatform.AI;
 using RagPlatform.Contracts.V1;
-using Grpc.Core;
 using RagPlatform.Testing;
 using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using ChatRole = Microsoft.Extensions.AI.ChatRole;

@@ -1,5 +1,5 @@
-using RagPlatform.Contracts.V1;
 using Grpc.Core;
+using RagPlatform.Contracts.V1;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 
 namespace RagPlatform.ModelServices.Tests.Reranker;
