@@ -7,6 +7,8 @@ public sealed class CallRecorder
 {
     private readonly ConcurrentDictionary<string, Entry> _calls = new(StringComparer.Ordinal);
 
+    public int Count => _calls.Count;
+
     public Entry? Start(string callId) => string.IsNullOrEmpty(callId) ? null : _calls.GetOrAdd(callId, _ => new Entry());
 
     public async Task<Entry?> WaitForEndAsync(string callId, TimeSpan wait)

@@ -35,6 +35,9 @@ public sealed class GrpcTestServer : IAsyncDisposable
 
     public TestLogSink Logs { get; }
 
+    /// <summary>The calls this server saw (by call_id).</summary>
+    public CallRecorder Recorder => _app.Services.GetRequiredService<CallRecorder>();
+
     public static async Task<GrpcTestServer> StartAsync(Action<GrpcServerOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
