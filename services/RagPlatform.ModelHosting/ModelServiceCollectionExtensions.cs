@@ -41,6 +41,7 @@ public static class ModelServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(sp => new ModelServiceMetrics(sp.GetRequiredService<IMeterFactory>(), meterName));
+        services.AddSingleton<ModelCallMetricsInterceptor>();
         services.Configure<GrpcServiceOptions<TService>>(o => o.Interceptors.Add<ModelCallMetricsInterceptor>());
         return services;
     }

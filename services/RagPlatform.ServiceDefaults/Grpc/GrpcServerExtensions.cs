@@ -19,7 +19,8 @@ public static class GrpcServerExtensions
     /// The gRPC server every internal service runs: grpc-dotnet on a cleartext HTTP/2 Kestrel endpoint (<c>Grpc:Url</c>),
     /// options from section "Grpc" (validated at start), the shared-token authentication and its authorization
     /// policy (the default one: <c>MapGrpcService&lt;T&gt;().RequireAuthorization()</c>), the one exception→status
-    /// interceptor, strict request parsing, grpc.health.v1 over ASP.NET Core health checks and server reflection.
+    /// interceptor, call metrics, strict request parsing, grpc.health.v1 over ASP.NET Core health checks and server
+    /// reflection.
     /// </summary>
     public static WebApplicationBuilder AddGrpcServer(this WebApplicationBuilder builder)
     {
@@ -38,7 +39,15 @@ public static class GrpcServerExtensions
             kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http2);
         });
 
-        services.AddGrpc(grpc => grpc.Interceptors.Add<ExceptionStatusInterceptor>());
+        // First added runs outermost: the metrics see the status the exception interceptor decided.
+        services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<CallMetricsInterceptor>();
+            grpc.Interceptors.Add<ExceptionStatusInterceptor>();
+        });
+        // Singletons: grpc-dotnet would otherwise build an interceptor (and its instruments) for every call.
+        services.AddSingleton<CallMetricsInterceptor>();
+        services.AddSingleton<ExceptionStatusInterceptor>();
         services.AddSingleton<IConfigureOptions<GrpcServiceOptions>, GrpcServiceOptionsSetup>();
         services.UseStrictMessageParsing();
 

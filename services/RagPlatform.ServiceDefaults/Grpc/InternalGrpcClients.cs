@@ -37,6 +37,13 @@ public static class InternalGrpcClients
     private static readonly TimeSpan DnsRefreshInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Longest wait between reconnection attempts to a service that went away. Calls made while a channel waits fail at
+    /// once with UNAVAILABLE, so grpc-dotnet's default (2 minutes) would keep a restarted service unused for as long;
+    /// a peer on the same network is cheap to retry.
+    /// </summary>
+    private static readonly TimeSpan MaxReconnectBackoff = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Registers <typeparamref name="TClient"/> (a protoc-generated client) with the gRPC client factory, named
     /// <paramref name="name"/>: its own SocketsHttpHandler (extra HTTP/2 connections when one is saturated, keep-alive
     /// pings to notice a dead peer), the internal bearer token (<c>Grpc:SharedToken</c>) as call credentials, and the
@@ -82,6 +89,8 @@ public static class InternalGrpcClients
                 // The platform's services talk cleartext HTTP/2 inside one host or cluster network; the token rides
                 // as call credentials all the same (what "Unsafe" refers to). Put TLS in front before crossing networks.
                 channel.UnsafeUseInsecureChannelCallCredentials = true;
+                channel.InitialReconnectBackoff = TimeSpan.FromMilliseconds(200);
+                channel.MaxReconnectBackoff = MaxReconnectBackoff;
                 if (resolved.IsBalanced)
                 {
                     // dns: and static: say nothing about TLS; round robin spreads calls over every resolved replica.

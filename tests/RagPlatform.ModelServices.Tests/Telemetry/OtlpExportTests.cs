@@ -32,6 +32,8 @@ public sealed class OtlpExportTests
         var traces = await collector.WaitForAsync("/v1/traces", "rag.v1.Reranker/Rerank", TimeSpan.FromSeconds(30));
         // rag.model.requests: the model-call metrics interceptor, exported with the service's own meter.
         var metrics = await collector.WaitForAsync("/v1/metrics", "rag.model.requests", TimeSpan.FromSeconds(30));
+        // rpc.server.call.duration: every gRPC host's call metrics, on meter RagPlatform.Rpc.Server.
+        await collector.WaitForAsync("/v1/metrics", "RagPlatform.Rpc.Server", TimeSpan.FromSeconds(30));
         Assert.Contains("RagPlatform.Reranker", traces, StringComparison.Ordinal); // service.name
         Assert.Contains("RagPlatform.Reranker", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(collector.Received("/v1/traces"), body => body.Contains("grpc.health.v1", StringComparison.Ordinal));
