@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Transport benchmark: our C# gRPC transport vs @grpc/grpc-js, as real processes on loopback.
-# Builds Release, starts the C# server (bench/Transport) and the grpc-js server (bench/node), then
-# for each client→server pair measures unary calls/s at 1 and 32 concurrent callers (with
-# p50/p99 latency) and server-streaming messages/s, and prints a side-by-side table.
+# Transport benchmark: grpc-dotnet (Grpc.AspNetCore with the platform's server defaults, Grpc.Net.Client) vs
+# @grpc/grpc-js, as real processes on loopback. Builds Release, starts the grpc-dotnet server (bench/Transport) and
+# the grpc-js server (bench/node), then for each client→server pair (grpc-dotnet→grpc-dotnet, grpc-js→grpc-js and
+# both cross pairs) measures unary calls/s at 1 and 32 concurrent callers (with p50/p99 latency) and
+# server-streaming messages/s, and prints a side-by-side table.
 # Usage: bench/transport.sh            (BENCH_SECONDS=4 per measurement; ~80 s in total)
+#        DOTNET_gcServer=1 bench/transport.sh   (server GC in both .NET processes; workstation GC by default)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${BENCH_SECONDS:-4}"
@@ -33,8 +35,8 @@ cs_port="$(port_of "$work/cs.out")"
 js_port="$(port_of "$work/js.out")"
 
 run_client() { # client server mode concurrency
-  local port; [ "$2" = "C#" ] && port="$cs_port" || port="$js_port"
-  if [ "$1" = "C#" ]; then
+  local port; [ "$2" = "grpc-dotnet" ] && port="$cs_port" || port="$js_port"
+  if [ "$1" = "grpc-dotnet" ]; then
     dotnet "$dll" client --target "http://127.0.0.1:$port" --mode "$3" --concurrency "$4" --seconds "$seconds" --payload "$payload"
   else
     node "$repo/bench/node/client.js" --target "127.0.0.1:$port" --mode "$3" --concurrency "$4" --seconds "$seconds" --payload "$payload"
@@ -43,17 +45,20 @@ run_client() { # client server mode concurrency
 
 field() { node -e 'const r=JSON.parse(process.argv[1]); console.log(r[process.argv[2]])' "$1" "$2"; }
 
-printf '\n%-18s | %-30s | %-30s | %-16s\n' "client -> server" "unary c=1: calls/s (p50/p99 ms)" "unary c=32: calls/s (p50/p99 ms)" "stream msgs/s"
-printf '%s\n' "-------------------+--------------------------------+--------------------------------+-----------------"
-for pair in "C#:C#" "grpc-js:grpc-js" "C#:grpc-js" "grpc-js:C#"; do
+printf '\n%-28s | %-30s | %-30s | %-16s\n' "client -> server" "unary c=1: calls/s (p50/p99 ms)" "unary c=32: calls/s (p50/p99 ms)" "stream msgs/s"
+printf '%s\n' "-----------------------------+--------------------------------+--------------------------------+-----------------"
+for pair in "grpc-dotnet:grpc-dotnet" "grpc-js:grpc-js" "grpc-dotnet:grpc-js" "grpc-js:grpc-dotnet"; do
   client="${pair%%:*}"; server="${pair##*:}"
   u1="$(run_client "$client" "$server" unary 1)"
+  [ "$client" = "grpc-dotnet" ] && dotnet_client="$u1"
   u32="$(run_client "$client" "$server" unary 32)"
   st="$(run_client "$client" "$server" stream 1)"
-  printf '%-18s | %-30s | %-30s | %-16s\n' "$client -> $server" \
+  printf '%-28s | %-30s | %-30s | %-16s\n' "$client -> $server" \
     "$(field "$u1" callsPerSecond) ($(field "$u1" p50Ms)/$(field "$u1" p99Ms))" \
     "$(field "$u32" callsPerSecond) ($(field "$u32" p50Ms)/$(field "$u32" p99Ms))" \
     "$(field "$st" messagesPerSecond)"
 done
 echo
+gc() { [ "$1" = "true" ] && echo server || echo workstation; }
 echo "payload ${payload} B, ${seconds} s per measurement after 1 s warm-up; loopback; $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); dotnet $(dotnet --version); node $(node --version)"
+echo "grpc-dotnet GC: server process $(gc "$(field "$(cat "$work/cs.out")" serverGc)") GC, client process $(gc "$(field "$dotnet_client" serverGc)") GC (DOTNET_gcServer=1 for server GC)"

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
-using RagPlatform.Contracts.Clients;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.Bench.GeneratorService;
 
@@ -26,7 +26,7 @@ internal sealed partial class GeneratorHost : IAsyncDisposable
         start.Environment["Grpc__Url"] = "http://127.0.0.1:0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        start.Environment["Logging__LogLevel__RagPlatform.ServiceDefaults"] = "Information";
+        start.Environment["Logging__LogLevel__RagPlatform.ModelHosting"] = "Information";
         start.Environment["Generator__ModelDirectory"] = modelDirectory;
         start.Environment["Generator__IntraOpThreads"] = "2";
         start.Environment["Generator__MaxConcurrentSequences"] = sequences.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -67,8 +67,8 @@ internal sealed partial class GeneratorHost : IAsyncDisposable
     public async IAsyncEnumerable<int> StreamAsync(int tokens, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = new GenerateRequest { Prompt = "Retrieval-augmented generation answers questions by", MaxNewTokens = tokens };
-        using var call = new GeneratorClient(_channel).Generate(request, new CallOptions(CancellationToken: cancellationToken));
-        await foreach (var chunk in call.ResponseStream.WithCancellation(cancellationToken))
+        using var call = new Generator.GeneratorClient(_channel).Generate(request, new CallOptions(cancellationToken: cancellationToken));
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
             yield return chunk.TokenIds.Count;
         }

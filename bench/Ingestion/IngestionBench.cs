@@ -9,6 +9,7 @@ using RagPlatform.Ingestion.Parsing;
 using RagPlatform.Ingestion.Pipeline;
 using RagPlatform.Ingestion.Status;
 using RagPlatform.Retrieval;
+using RagPlatform.Testing;
 
 using RagPlatform.Bench;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using RagPlatform.Contracts.Clients;
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Models;
 using RagPlatform.Inference.Runtime;
@@ -41,10 +40,10 @@ await using (var service = await ServiceProcess.StartAsync(new ServiceProcessOpt
     },
 }))
 {
-    var client = new EmbedderClient(service.Channel);
+    var client = new Embedder.EmbedderClient(service.Channel);
     foreach (var n in clients)
     {
-        var rate = await MeasureAsync(n, duration, (i, ct) => client.EmbedAsync(new EmbedRequest { Texts = { texts[i % texts.Length] } }, new CallOptions(CancellationToken: ct)));
+        var rate = await MeasureAsync(n, duration, (i, ct) => client.EmbedAsync(new EmbedRequest { Texts = { texts[i % texts.Length] } }, new CallOptions(cancellationToken: ct)).ResponseAsync);
         Report("embedder", "service", n, rate, "texts/s");
     }
 }
@@ -60,9 +59,9 @@ await using (var service = await ServiceProcess.StartAsync(new ServiceProcessOpt
     },
 }))
 {
-    var client = new RerankerClient(service.Channel);
+    var client = new Reranker.RerankerClient(service.Channel);
     var request = new RerankRequest { Query = "what is retrieval augmented generation", Passages = { texts.Take(50) } };
-    var calls = await MeasureAsync(1, duration, (_, ct) => client.RerankAsync(request, new CallOptions(CancellationToken: ct)));
+    var calls = await MeasureAsync(1, duration, (_, ct) => client.RerankAsync(request, new CallOptions(cancellationToken: ct)).ResponseAsync);
     Report("reranker", "service", 1, calls * request.Passages.Count, "pairs/s");
 }
 

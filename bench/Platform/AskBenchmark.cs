@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Testing;
 
 namespace RagPlatform.Bench.Platform;

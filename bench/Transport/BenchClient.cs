@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RagPlatform.Bench.Transport.Protos;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.Bench.Transport;
 
@@ -27,35 +29,36 @@ internal sealed record BenchClientArgs(Uri Target, string Mode, int Concurrency,
 
 internal static class BenchClient
 {
-    private static readonly Google.Protobuf.Reflection.ServiceDescriptor Service = BenchReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("Bench");
-    private static readonly Method<Payload, Payload> UnaryMethod = Method.Create<Payload, Payload>(Service, "Unary");
-    private static readonly Method<StreamRequest, Payload> StreamMethod = Method.Create<StreamRequest, Payload>(Service, "Stream");
-
     public static async Task<int> RunAsync(BenchClientArgs args)
     {
-        using var channel = GrpcChannel.ForAddress(args.Target);
+        // As the platform's clients: extra HTTP/2 connections when one's streams are saturated.
+        using var channel = GrpcChannel.ForAddress(args.Target, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, UseProxy = false },
+        });
+        var client = new Protos.Bench.BenchClient(channel);
         var payload = new Payload { Data = ByteString.CopyFrom(new byte[args.PayloadSize]) };
-        await channel.UnaryAsync(UnaryMethod, payload); // connect before timing
+        await client.UnaryAsync(payload); // connect before timing
         var line = args.Mode == "stream"
-            ? await StreamAsync(channel, args)
-            : await UnaryAsync(channel, payload, args);
+            ? await StreamAsync(client, args)
+            : await UnaryAsync(client, payload, args);
         Console.WriteLine(line);
         return 0;
     }
 
-    private static async Task<string> UnaryAsync(GrpcChannel channel, Payload payload, BenchClientArgs args)
+    private static async Task<string> UnaryAsync(Protos.Bench.BenchClient client, Payload payload, BenchClientArgs args)
     {
         // One second of warm-up (JIT, connection windows), then the measured window.
-        await RunCallersAsync(channel, payload, args.Concurrency, TimeSpan.FromSeconds(1));
+        await RunCallersAsync(client, payload, args.Concurrency, TimeSpan.FromSeconds(1));
         var started = Stopwatch.GetTimestamp();
-        var latencies = await RunCallersAsync(channel, payload, args.Concurrency, args.Duration);
+        var latencies = await RunCallersAsync(client, payload, args.Concurrency, args.Duration);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return string.Create(CultureInfo.InvariantCulture,
-            $"{{\"calls\":{all.Length},\"callsPerSecond\":{all.Length / elapsed:F0},\"p50Ms\":{Percentile(all, 0.50):F3},\"p99Ms\":{Percentile(all, 0.99):F3}}}");
+            $"{{\"calls\":{all.Length},\"callsPerSecond\":{all.Length / elapsed:F0},\"p50Ms\":{Percentile(all, 0.50):F3},\"p99Ms\":{Percentile(all, 0.99):F3},\"serverGc\":{(GCSettings.IsServerGC ? "true" : "false")}}}");
     }
 
-    private static async Task<List<double>[]> RunCallersAsync(GrpcChannel channel, Payload payload, int concurrency, TimeSpan duration)
+    private static async Task<List<double>[]> RunCallersAsync(Protos.Bench.BenchClient client, Payload payload, int concurrency, TimeSpan duration)
     {
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         return await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -64,7 +67,7 @@ internal static class BenchClient
             while (Stopwatch.GetTimestamp() < stopAt)
             {
                 var start = Stopwatch.GetTimestamp();
-                await channel.UnaryAsync(UnaryMethod, payload);
+                await client.UnaryAsync(payload);
                 latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
 
@@ -72,15 +75,15 @@ internal static class BenchClient
         })));
     }
 
-    private static async Task<string> StreamAsync(GrpcChannel channel, BenchClientArgs args)
+    private static async Task<string> StreamAsync(Protos.Bench.BenchClient client, BenchClientArgs args)
     {
         using var cts = new CancellationTokenSource(args.Duration);
-        using var call = channel.ServerStreaming(StreamMethod, new StreamRequest { Count = int.MaxValue, Size = args.PayloadSize });
+        using var call = client.Stream(new StreamRequest { Count = int.MaxValue, Size = args.PayloadSize }, cancellationToken: cts.Token);
         var started = Stopwatch.GetTimestamp();
         long messages = 0;
         try
         {
-            await foreach (var _ in call.ResponseStream.WithCancellation(cts.Token))
+            await foreach (var _ in call.ResponseStream.ReadAllAsync(cts.Token))
             {
                 messages++;
             }

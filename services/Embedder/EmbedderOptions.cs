@@ -1,4 +1,4 @@
-using RagPlatform.ServiceDefaults.Models;
+using RagPlatform.ModelHosting;
 
 namespace RagPlatform.Embedder;
 

@@ -1,7 +1,4 @@
-using RagPlatform.Contracts.V1;
 using RagPlatform.Embedder.Extensions;
-using RagPlatform.Embedder.Services;
-using RagPlatform.Grpc;
 using RagPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,5 +7,5 @@ builder.AddEmbedder();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGrpcService<EmbedderService>(EmbedderReflection.Descriptor.Services[0]);
+app.MapEmbedder();
 return await app.RunServiceAsync();

@@ -1,19 +1,13 @@
-using RagPlatform.Gateway.Apis;
 using RagPlatform.Gateway.Extensions;
 using RagPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddHostDefaults();
+builder.AddServiceDefaults();
 builder.AddGateway();
 
 var app = builder.Build();
-app.UseGateway();
-app.MapSystemApi();
-app.MapUi();
-app.MapCollectionsApi();
-app.MapDocumentsApi();
-app.MapAskApi();
-app.MapKeysApi();
+app.MapDefaultEndpoints();
+app.MapGateway();
 return await app.RunServiceAsync();
 
 public partial class Program;

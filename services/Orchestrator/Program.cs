@@ -1,7 +1,4 @@
-using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Orchestrator.Extensions;
-using RagPlatform.Orchestrator.Services;
 using RagPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +7,5 @@ builder.AddOrchestrator();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGrpcService<CollectionsService>(CollectionsReflection.Descriptor.Services[0]);
-app.MapGrpcService<AnswersService>(AnswersReflection.Descriptor.Services[0]);
+app.MapOrchestrator();
 return await app.RunServiceAsync();

@@ -1,26 +1,22 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.AI;
 
 public static class AIServiceCollectionExtensions
 {
-    /// <summary>Service key of the channels these helpers register (DI disposes them with the container).</summary>
-    public const string GeneratorChannelKey = "rag.v1.Generator";
-
-    public const string EmbedderChannelKey = "rag.v1.Embedder";
-
-    /// <summary>Registers <see cref="IChatClient"/> as a <see cref="PlatformChatClient"/> over a Generator at <paramref name="address"/>.</summary>
-    public static IServiceCollection AddPlatformChatClient(this IServiceCollection services, Uri address, GrpcChannelOptions? channelOptions = null)
+    /// <summary>
+    /// Registers <see cref="IChatClient"/> as a <see cref="PlatformChatClient"/> over a Generator at <paramref name="address"/>,
+    /// its typed client from the gRPC client factory (<paramref name="configureClient"/> adds credentials, handlers...).
+    /// </summary>
+    public static IServiceCollection AddPlatformChatClient(this IServiceCollection services, Uri address, Action<IHttpClientBuilder>? configureClient = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(address);
-        services.AddKeyedSingleton(GeneratorChannelKey, (_, _) => GrpcChannel.ForAddress(address, channelOptions));
-        services.AddSingleton<IChatClient>(sp => new PlatformChatClient(
-            new GeneratorClient(sp.GetRequiredKeyedService<GrpcChannel>(GeneratorChannelKey)), address));
+        var client = services.AddGrpcClient<Generator.GeneratorClient>(o => o.Address = address);
+        configureClient?.Invoke(client);
+        services.AddSingleton<IChatClient>(sp => new PlatformChatClient(sp.GetRequiredService<Generator.GeneratorClient>(), address));
         return services;
     }
 
@@ -29,13 +25,14 @@ public static class AIServiceCollectionExtensions
     /// over an Embedder at <paramref name="address"/>, embedding every text in <paramref name="role"/>.
     /// </summary>
     public static IServiceCollection AddPlatformEmbeddingGenerator(this IServiceCollection services, Uri address,
-        EmbedRole role = EmbedRole.Passage, GrpcChannelOptions? channelOptions = null)
+        EmbedRole role = EmbedRole.Passage, Action<IHttpClientBuilder>? configureClient = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(address);
-        services.AddKeyedSingleton(EmbedderChannelKey, (_, _) => GrpcChannel.ForAddress(address, channelOptions));
+        var client = services.AddGrpcClient<Embedder.EmbedderClient>(o => o.Address = address);
+        configureClient?.Invoke(client);
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new PlatformEmbeddingGenerator(
-            new EmbedderClient(sp.GetRequiredKeyedService<GrpcChannel>(EmbedderChannelKey)), role, address));
+            sp.GetRequiredService<Embedder.EmbedderClient>(), role, address));
         return services;
     }
 }

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
+using Grpc.Core;
 using Microsoft.Extensions.AI;
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using AIChatRole = Microsoft.Extensions.AI.ChatRole;
 using WireChatMessage = RagPlatform.Contracts.V1.ChatMessage;
@@ -19,10 +18,10 @@ namespace RagPlatform.AI;
 /// </summary>
 public sealed class PlatformChatClient : IChatClient
 {
-    private readonly GeneratorClient _generator;
+    private readonly Generator.GeneratorClient _generator;
     private readonly ChatClientMetadata _metadata;
 
-    public PlatformChatClient(GeneratorClient generator, Uri? serviceAddress = null, string? modelId = null)
+    public PlatformChatClient(Generator.GeneratorClient generator, Uri? serviceAddress = null, string? modelId = null)
     {
         _generator = generator ?? throw new ArgumentNullException(nameof(generator));
         _metadata = new ChatClientMetadata("ragplatform", serviceAddress, modelId);
@@ -37,8 +36,8 @@ public sealed class PlatformChatClient : IChatClient
     {
         var request = ChatRequestMapping.ToRequest(messages, options);
         var responseId = Guid.NewGuid().ToString("N");
-        using var call = _generator.Generate(request, new CallOptions(CancellationToken: cancellationToken));
-        await foreach (var chunk in call.ResponseStream.WithCancellation(cancellationToken).ConfigureAwait(false))
+        using var call = _generator.Generate(request, cancellationToken: cancellationToken);
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             // A chunk already buffered when the caller cancelled is not theirs any more.
             cancellationToken.ThrowIfCancellationRequested();
@@ -73,7 +72,7 @@ public sealed class PlatformChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType == typeof(GeneratorClient) ? _generator
+            : serviceType == typeof(Generator.GeneratorClient) ? _generator
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

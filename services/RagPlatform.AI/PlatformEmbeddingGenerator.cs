@@ -1,7 +1,6 @@
+using Grpc.Core;
 using Microsoft.Extensions.AI;
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.AI;
 
@@ -12,11 +11,11 @@ namespace RagPlatform.AI;
 /// </summary>
 public sealed class PlatformEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
-    private readonly EmbedderClient _embedder;
+    private readonly Embedder.EmbedderClient _embedder;
     private readonly EmbedRole _role;
     private readonly EmbeddingGeneratorMetadata _metadata;
 
-    public PlatformEmbeddingGenerator(EmbedderClient embedder, EmbedRole role = EmbedRole.Passage, Uri? serviceAddress = null,
+    public PlatformEmbeddingGenerator(Embedder.EmbedderClient embedder, EmbedRole role = EmbedRole.Passage, Uri? serviceAddress = null,
         string? modelId = null, int? dimensions = null)
     {
         _embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
@@ -40,7 +39,7 @@ public sealed class PlatformEmbeddingGenerator : IEmbeddingGenerator<string, Emb
             throw new NotSupportedException($"The embedder returns {actual}-dimensional vectors; {wanted} were requested.");
         }
 
-        var response = await _embedder.EmbedAsync(request, new CallOptions(CancellationToken: cancellationToken)).ConfigureAwait(false);
+        var response = await _embedder.EmbedAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
         var created = DateTimeOffset.UtcNow;
         var embeddings = new GeneratedEmbeddings<Embedding<float>>(response.Embeddings.Count);
         var inputTokens = 0;
@@ -63,7 +62,7 @@ public sealed class PlatformEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
-            : serviceType == typeof(EmbedderClient) ? _embedder
+            : serviceType == typeof(Embedder.EmbedderClient) ? _embedder
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

@@ -1,4 +1,4 @@
-using RagPlatform.Grpc;
+using Grpc.Core;
 
 namespace RagPlatform.Contracts;
 
@@ -16,6 +16,5 @@ public static class ErrorReasons
         new(new Status(code, detail), new Metadata { { TrailerKey, reason } });
 
     /// <returns>The reason a failed call carries, or null.</returns>
-    public static string? Of(RpcException exception) =>
-        exception.Trailers.FirstOrDefault(e => e.Key == TrailerKey)?.Value;
+    public static string? Of(RpcException exception) => exception.Trailers.GetValue(TrailerKey);
 }

@@ -1,6 +1,6 @@
+using Grpc.Core;
 using Grpc.Health.V1;
-using RagPlatform.Contracts.Clients;
-using RagPlatform.Grpc;
+using Grpc.Net.Client;
 
 namespace RagPlatform.HealthProbe;
 
@@ -35,12 +35,16 @@ public static class HealthProbe
     private static async Task<(bool Healthy, string Reason)> ProbeGrpcAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
         var name = request.Service.Length == 0 ? "the server" : $"'{request.Service}'";
-        using var channel = GrpcChannel.ForAddress(request.Target, new GrpcChannelOptions { ConnectTimeout = request.Timeout });
+        // No proxy: an HTTP(S)_PROXY in the container's environment must not reroute a loopback probe.
+        using var channel = GrpcChannel.ForAddress(request.Target, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { UseProxy = false, ConnectTimeout = request.Timeout },
+        });
         try
         {
-            var status = await new HealthClient(channel).CheckAsync(request.Service,
-                new CallOptions(Deadline: DateTime.UtcNow.Add(request.Timeout), CancellationToken: cancellationToken));
-            return (status == HealthCheckResponse.Types.ServingStatus.Serving, $"{name} at {request.Target}: {status}");
+            var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = request.Service },
+                deadline: DateTime.UtcNow.Add(request.Timeout), cancellationToken: cancellationToken);
+            return (response.Status == HealthCheckResponse.Types.ServingStatus.Serving, $"{name} at {request.Target}: {response.Status}");
         }
         catch (RpcException ex)
         {

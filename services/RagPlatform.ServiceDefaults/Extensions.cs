@@ -3,38 +3,22 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RagPlatform.Grpc;
-using RagPlatform.Inference.Runtime;
+using RagPlatform.ServiceDefaults.Grpc;
 
 namespace RagPlatform.ServiceDefaults;
 
-/// <summary>The cross-cutting setup every RagPlatform service host calls first.</summary>
+/// <summary>The cross-cutting setup every RagPlatform host calls first.</summary>
 public static class Extensions
 {
     /// <summary>Configuration key that switches console logs to one JSON object per line.</summary>
     public const string JsonLogsKey = "Logging:Json";
 
     /// <summary>
-    /// Console logging (JSON when <c>Logging:Json</c> is true), metrics, the gRPC transport on a cleartext HTTP/2
-    /// endpoint (<c>Grpc:Url</c>), the health registry, a shutdown grace period (<c>Host:ShutdownTimeout</c>, 30 s
-    /// by default, during which Kestrel lets in-flight calls finish) and the process's ONNX Runtime session factory
-    /// (section <c>OnnxRuntime</c>: execution provider, log level).
+    /// Console logging (JSON when <c>Logging:Json</c> is true), metrics and traces (exported over OTLP when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set) and the shutdown grace period (<c>Host:ShutdownTimeout</c>, 30 s by
+    /// default, during which Kestrel lets in-flight calls finish). gRPC hosts add <see cref="GrpcServerExtensions.AddGrpcServer"/>.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
-    {
-        builder.AddHostDefaults();
-        builder.WebHost.UseGrpcEndpoint();
-        builder.Services.AddGrpcTransport();
-        builder.Services.AddSingleton(sp => CreateOnnxSessionFactory(sp.GetRequiredService<IConfiguration>()));
-        return builder;
-    }
-
-    /// <summary>
-    /// What every host shares, gRPC or not: console logging (JSON when <c>Logging:Json</c> is true), metrics and traces
-    /// (exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set) and the shutdown grace period
-    /// (<c>Host:ShutdownTimeout</c>).
-    /// </summary>
-    public static WebApplicationBuilder AddHostDefaults(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Logging.ClearProviders();
@@ -57,11 +41,15 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps grpc.health.v1 (Check and Watch) over the <see cref="HealthStatusRegistry"/>.</summary>
+    /// <summary>On a gRPC host: grpc.health.v1 and (when enabled) reflection. Other hosts map their own probes.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGrpcHealth();
+        if (app.Services.HasGrpcServer())
+        {
+            app.MapGrpcServerDefaults();
+        }
+
         return app;
     }
 
@@ -87,19 +75,6 @@ public static class Extensions
                 await Console.Error.WriteLineAsync($"{name} failed to start: {ex.Message}");
                 return 1;
             }
-        }
-    }
-
-    private static OnnxSessionFactory CreateOnnxSessionFactory(IConfiguration configuration)
-    {
-        var options = configuration.GetSection(OnnxRuntimeOptions.SectionName).Get<OnnxRuntimeOptions>() ?? new OnnxRuntimeOptions();
-        try
-        {
-            return OnnxSessionFactory.Create(options);
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            throw new ModelStartupException(ex.Message, ex);
         }
     }
 }

@@ -1,7 +1,4 @@
-using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Reranker.Extensions;
-using RagPlatform.Reranker.Services;
 using RagPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,5 +7,5 @@ builder.AddReranker();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGrpcService<RerankerService>(RerankerReflection.Descriptor.Services[0]);
+app.MapReranker();
 return await app.RunServiceAsync();

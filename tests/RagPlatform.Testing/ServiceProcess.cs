@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using Grpc.Core;
 using Grpc.Health.V1;
-using RagPlatform.Contracts.Clients;
-using RagPlatform.Grpc;
+using Grpc.Net.Client;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace RagPlatform.Testing;
 
@@ -59,8 +60,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>host:port, the form grpc-js takes.</summary>
     public string Target => $"127.0.0.1:{_port.Task.Result}";
 
-    /// <summary>A channel to the service (owned by this object).</summary>
-    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Address, new GrpcChannelOptions { DefaultTimeout = TimeSpan.FromSeconds(60) });
+    /// <summary>A channel to the service (owned by this object), for the generated clients.</summary>
+    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Address);
 
     /// <summary>Everything the process printed so far (stdout and stderr interleaved by arrival).</summary>
     public IReadOnlyList<string> OutputLines
@@ -89,7 +90,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             }
             else
             {
-                await service.WaitForStatusAsync(ServingStatus.Serving, options.StartTimeout);
+                await service.WaitForStatusAsync(HealthCheckResponse.Types.ServingStatus.Serving, options.StartTimeout);
             }
 
             return service;
@@ -163,9 +164,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Polls grpc.health.v1 Check until the service reports <paramref name="status"/>.</summary>
     public async Task WaitForStatusAsync(ServingStatus status, TimeSpan timeout)
     {
-        var health = new HealthClient(Channel);
+        var health = new Health.HealthClient(Channel);
         var clock = Stopwatch.StartNew();
-        HealthCheckResponse.Types.ServingStatus? last = null;
+        ServingStatus? last = null;
         while (clock.Elapsed < timeout)
         {
             if (_process.HasExited)
@@ -175,8 +176,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
             try
             {
-                last = await health.CheckAsync(_options.HealthService, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(5)));
-                if ((int)last == (int)status)
+                last = (await health.CheckAsync(new HealthCheckRequest { Service = _options.HealthService }, deadline: DateTime.UtcNow.AddSeconds(5))).Status;
+                if (last == status)
                 {
                     return;
                 }

@@ -12,7 +12,7 @@ public static class TestAssets
     private static readonly Lazy<Task> RealEmbedderSetup = new(() => EnsureAsync("real-embedder.sh",
         ["minilm-embedder", "arctic-embed-xs"], m => Path.Combine(RealModels, m, "rag-model.json")));
     private static readonly Lazy<Task> GrpcInteropSetup = new(() => EnsureAsync("grpc-interop.sh",
-        [Path.Combine(GrpcInteropDir, "node_modules", "@grpc", "grpc-js", "package.json")]));
+        [Path.Combine(GrpcInteropDir, "node_modules", "grpc-js-reflection-client", "package.json")]));
     private static readonly Lazy<Task> TransformersJsSetup = new(() => EnsureAsync("transformers-js.sh",
         [Path.Combine(TransformersJsDir, "node_modules", ".ragplatform-lock.sha256")]));
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using Grpc.Core;
 using Grpc.Health.V1;
-using RagPlatform.Contracts.Clients;
-using RagPlatform.Grpc;
+using Grpc.Net.Client;
 
 namespace RagPlatform.Cli.Platform;
 
@@ -11,8 +11,8 @@ namespace RagPlatform.Cli.Platform;
 internal sealed record HealthReport(bool Healthy, string Detail);
 
 /// <summary>
-/// Asks a service whether it is healthy: grpc.health.v1 Check for the four gRPC services (through the repository's
-/// own transport), GET /readyz for the gateway. Each look is bounded by <see cref="ProbeTimeout"/>.
+/// Asks a service whether it is healthy: grpc.health.v1 Check for the four gRPC services (Grpc.Net.Client and the
+/// generated Health client), GET /readyz for the gateway. Each look is bounded by <see cref="ProbeTimeout"/>.
 /// </summary>
 internal sealed class HealthProbe : IDisposable
 {
@@ -39,17 +39,20 @@ internal sealed class HealthProbe : IDisposable
     private async Task<HealthReport> CheckGrpcAsync(string name, string url, CancellationToken cancellationToken)
     {
         // Services are waited on in parallel: one channel per address, made once.
-        var channel = _channels.GetOrAdd(url, u => new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress(u, new GrpcChannelOptions { ConnectTimeout = ProbeTimeout }))).Value;
+        var channel = _channels.GetOrAdd(url, u => new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress(u, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { ConnectTimeout = ProbeTimeout, UseProxy = false },
+        }))).Value;
 
         try
         {
-            var status = await new HealthClient(channel).CheckAsync(name,
-                new CallOptions(Deadline: DateTime.UtcNow + ProbeTimeout, CancellationToken: cancellationToken));
-            return new HealthReport(status == HealthCheckResponse.Types.ServingStatus.Serving, StatusName(status));
+            var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = name },
+                deadline: DateTime.UtcNow + ProbeTimeout, cancellationToken: cancellationToken);
+            return new HealthReport(response.Status == HealthCheckResponse.Types.ServingStatus.Serving, StatusName(response.Status));
         }
         catch (RpcException) when (cancellationToken.IsCancellationRequested)
         {
-            // Ctrl+C: the transport reports it as CANCELLED; to rag it is cancellation like any other.
+            // Ctrl+C: the client reports it as CANCELLED; to rag it is cancellation like any other.
             throw new OperationCanceledException(cancellationToken);
         }
         catch (RpcException ex)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Inference.Embeddings;
-using RagPlatform.ServiceDefaults;
+using RagPlatform.ModelHosting;
 
 namespace RagPlatform.Embedder.Batching;
 
@@ -14,7 +14,8 @@ internal delegate IReadOnlyList<Embedding> EmbedBatch(IReadOnlyList<string> text
 /// MaxBatchSize texts or its oldest text has waited MaxBatchWait. Texts that queued while the previous batch ran are
 /// taken at once (they already waited), so under load batches fill up without added latency. A batch is split by
 /// role and into length-sorted runs so short texts are not padded to the longest one. Texts of cancelled calls are
-/// dropped before they reach the model.
+/// dropped before they reach the model. A call that finds the batcher idle (and MaxBatchWait zero) is run at once on
+/// its own thread.
 /// </summary>
 internal sealed class EmbeddingBatcher : IAsyncDisposable
 {
@@ -53,6 +54,16 @@ internal sealed class EmbeddingBatcher : IAsyncDisposable
 
         var call = new EmbedCall(texts.Count, cancellationToken);
         var now = Stopwatch.GetTimestamp();
+        if (_options.MaxBatchWait == TimeSpan.Zero && Volatile.Read(ref _queued) == 0 && _slots.Wait(0))
+        {
+            // Idle, and no company is waited for: this call is the whole batch. It runs here, on the caller's pool
+            // thread, instead of going to the batch loop and its result coming back on a third thread; on a busy
+            // 2-core machine each such hand-off costs more than a small model's run (bench/model-services.sh,
+            // 1 client). Calls that arrive meanwhile queue for the loop as usual.
+            RunBatch([.. texts.Select((text, i) => new QueuedText(call, i, text, role, now))]);
+            return call.Task;
+        }
+
         Interlocked.Add(ref _queued, texts.Count);
         for (var i = 0; i < texts.Count; i++)
         {
@@ -100,10 +111,15 @@ internal sealed class EmbeddingBatcher : IAsyncDisposable
                     continue;
                 }
 
-                var run = Task.Run(() => RunBatch(batch));
                 if (_options.MaxConcurrentBatches == 1)
                 {
-                    await run;
+                    // The loop is already on a pool thread and has nothing else to do until the batch ends: run it
+                    // here instead of handing it to another thread and waiting (one thread hop less on every call).
+                    RunBatch(batch);
+                }
+                else
+                {
+                    _ = Task.Run(() => RunBatch(batch));
                 }
             }
         }
@@ -158,6 +174,7 @@ internal sealed class EmbeddingBatcher : IAsyncDisposable
         return batch;
     }
 
+    /// <summary>Runs one batch and frees the slot it holds.</summary>
     private void RunBatch(List<QueuedText> batch)
     {
         try

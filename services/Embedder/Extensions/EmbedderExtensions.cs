@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 using RagPlatform.Embedder.Batching;
 using RagPlatform.Embedder.Services;
 using RagPlatform.Inference.Embeddings;
-using RagPlatform.ServiceDefaults;
-using RagPlatform.ServiceDefaults.Models;
+using RagPlatform.ModelHosting;
+using RagPlatform.ServiceDefaults.Grpc;
 
 namespace RagPlatform.Embedder.Extensions;
 
@@ -11,10 +11,11 @@ public static class EmbedderExtensions
 {
     public const string HealthService = "rag.v1.Embedder";
 
-    /// <summary>The embedding model (loaded and warmed in the background), the batcher, metrics and the gRPC service.</summary>
+    /// <summary>The gRPC server, the embedding model (loaded and warmed in the background), the batcher and metrics.</summary>
     public static WebApplicationBuilder AddEmbedder(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddGrpcServer();
         builder.Services.AddModelLifecycle(new ModelRecipe<TextEmbedder, EmbedderOptions>(
             EmbedderOptions.SectionName,
             HealthService,
@@ -25,7 +26,7 @@ public static class EmbedderExtensions
             }),
             Warm: (embedder, cancellationToken) => embedder.Embed(["warm-up"], EmbeddingRole.Passage, cancellationToken),
             Describe: embedder => embedder.Model));
-        builder.Services.AddSingleton(sp => new ModelServiceMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "RagPlatform.Embedder"));
+        builder.Services.AddModelServiceMetrics<EmbedderService>("RagPlatform.Embedder");
         builder.Services.AddSingleton(sp =>
         {
             var model = sp.GetRequiredService<ModelHost<TextEmbedder>>();
@@ -37,5 +38,13 @@ public static class EmbedderExtensions
         });
         builder.Services.AddSingleton<EmbedderService>();
         return builder;
+    }
+
+    /// <summary>rag.v1.Embedder, for callers presenting the internal token.</summary>
+    public static WebApplication MapEmbedder(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<EmbedderService>().RequireAuthorization();
+        return app;
     }
 }

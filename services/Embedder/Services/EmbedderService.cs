@@ -1,38 +1,54 @@
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Embedder.Batching;
-using RagPlatform.Grpc;
 using RagPlatform.Inference.Embeddings;
-using RagPlatform.ServiceDefaults;
-using RagPlatform.ServiceDefaults.Models;
+using RagPlatform.ModelHosting;
 using RagPlatform.Tokenizers;
 
 namespace RagPlatform.Embedder.Services;
 
 /// <summary>rag.v1.Embedder: validates each call as embedder.proto promises, then hands its texts to the batcher.</summary>
-internal sealed class EmbedderService
+internal sealed class EmbedderService : Contracts.V1.Embedder.EmbedderBase
 {
     private readonly ModelHost<TextEmbedder> _model;
     private readonly EmbeddingBatcher _batcher;
     private readonly EmbedderOptions _options;
-    private readonly ModelServiceMetrics _metrics;
 
-    public EmbedderService(ModelHost<TextEmbedder> model, EmbeddingBatcher batcher, IOptions<EmbedderOptions> options, ModelServiceMetrics metrics)
+    public EmbedderService(ModelHost<TextEmbedder> model, EmbeddingBatcher batcher, IOptions<EmbedderOptions> options)
     {
         _model = model;
         _batcher = batcher;
         _options = options.Value;
-        _metrics = metrics;
     }
 
-    public Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
-        => _metrics.MeasureAsync("Embed", context, () => EmbedCoreAsync(request, context));
+    public override async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
+    {
+        var embedder = _model.Model;
+        var role = Validate(request);
+        var embeddings = await _batcher.EmbedAsync(request.Texts, role, context.CancellationToken);
+        var response = new EmbedResponse { Dimensions = embedder.Dimensions, ModelId = embedder.Model.ModelId };
+        for (var i = 0; i < embeddings.Length; i++)
+        {
+            if (request.RejectTruncation && embeddings[i].Truncated)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument,
+                    $"texts[{i}] is longer than the model's {embedder.MaxTokens} tokens and reject_truncation is set."));
+            }
 
-    public Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
+            var embedding = new Contracts.V1.Embedding { TokenCount = embeddings[i].TokenCount, Truncated = embeddings[i].Truncated };
+            embedding.Values.AddRange(embeddings[i].Vector);
+            response.Embeddings.Add(embedding);
+        }
+
+        return response;
+    }
+
+    public override Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
 
     /// <summary>Streams the tokenizer files of the loaded model in pieces well under the message-size limit.</summary>
-    public async Task GetTokenizer(InfoRequest request, IServerStreamWriter<TokenizerFile> stream, ServerCallContext context)
+    public override async Task GetTokenizer(InfoRequest request, IServerStreamWriter<TokenizerFile> stream, ServerCallContext context)
     {
         const int PieceBytes = 256 * 1024;
         var directory = _model.Directory;
@@ -56,59 +72,37 @@ internal sealed class EmbedderService
         }
     }
 
-    private async Task<EmbedResponse> EmbedCoreAsync(EmbedRequest request, ServerCallContext context)
-    {
-        var embedder = _model.Model;
-        var role = Validate(request);
-        var embeddings = await _batcher.EmbedAsync(request.Texts, role, context.CancellationToken);
-        var response = new EmbedResponse { Dimensions = embedder.Dimensions, ModelId = embedder.Model.ModelId };
-        for (var i = 0; i < embeddings.Length; i++)
-        {
-            if (request.RejectTruncation && embeddings[i].Truncated)
-            {
-                throw new RpcException(StatusCode.InvalidArgument,
-                    $"texts[{i}] is longer than the model's {embedder.MaxTokens} tokens and reject_truncation is set.");
-            }
-
-            var embedding = new Contracts.V1.Embedding { TokenCount = embeddings[i].TokenCount, Truncated = embeddings[i].Truncated };
-            embedding.Values.AddRange(embeddings[i].Vector);
-            response.Embeddings.Add(embedding);
-        }
-
-        return response;
-    }
-
     private EmbeddingRole Validate(EmbedRequest request)
     {
         if (request.Texts.Count == 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"texts is empty: send 1 to {_options.MaxTextsPerRequest} texts.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"texts is empty: send 1 to {_options.MaxTextsPerRequest} texts."));
         }
 
         if (request.Texts.Count > _options.MaxTextsPerRequest)
         {
-            throw new RpcException(StatusCode.ResourceExhausted,
-                $"texts has {request.Texts.Count} entries; this server accepts at most {_options.MaxTextsPerRequest} per call. Split the call.");
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"texts has {request.Texts.Count} entries; this server accepts at most {_options.MaxTextsPerRequest} per call. Split the call."));
         }
 
         var role = request.Role switch
         {
             EmbedRole.Query => EmbeddingRole.Query,
             EmbedRole.Passage or EmbedRole.Unspecified => EmbeddingRole.Passage,
-            _ => throw new RpcException(StatusCode.InvalidArgument, $"role {(int)request.Role} is not an EmbedRole (use EMBED_ROLE_QUERY or EMBED_ROLE_PASSAGE)."),
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"role {(int)request.Role} is not an EmbedRole (use EMBED_ROLE_QUERY or EMBED_ROLE_PASSAGE).")),
         };
         for (var i = 0; i < request.Texts.Count; i++)
         {
             var length = request.Texts[i].Length;
             if (length == 0)
             {
-                throw new RpcException(StatusCode.InvalidArgument, $"texts[{i}] is empty.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"texts[{i}] is empty."));
             }
 
             if (length > _options.MaxCharactersPerText)
             {
-                throw new RpcException(StatusCode.InvalidArgument,
-                    $"texts[{i}] has {length} characters; this server accepts at most {_options.MaxCharactersPerText}.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument,
+                    $"texts[{i}] has {length} characters; this server accepts at most {_options.MaxCharactersPerText}."));
             }
         }
 

@@ -1,11 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Errors;
 using RagPlatform.Gateway.Extensions;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.Gateway.Apis;
 
@@ -29,14 +28,14 @@ public static class AskApi
         return app;
     }
 
-    private static async Task AskAsync(HttpContext context, AnswersClient answers, IOptions<GatewayOptions> options)
+    private static async Task AskAsync(HttpContext context, Answers.AnswersClient answers, IOptions<GatewayOptions> options)
     {
         var body = await JsonBody.ReadAsync<AskBody>(context);
         var request = ToRequest(body);
         CollectionsApi.Authorize(context, request.Collection);
         var budget = Budget(body.TimeoutSeconds, options.Value);
         using var call = answers.Ask(request, CallDeadline.For(context, budget));
-        var events = call.ResponseStream.GetAsyncEnumerator(context.RequestAborted);
+        var events = call.ResponseStream.ReadAllAsync(context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
         try
         {
             // The first event decides between a problem response and a 200: a refusal (404, 400, 503) comes before it.
@@ -108,7 +107,7 @@ public static class AskApi
             }
         }
 
-        var end = AnswerDoneResource.From(done ?? throw new RpcException(StatusCode.Internal, "The orchestrator ended the answer without its final event."), requestId);
+        var end = AnswerDoneResource.From(done ?? throw new RpcException(new Status(StatusCode.Internal, "The orchestrator ended the answer without its final event.")), requestId);
         return new AnswerResource(answer.ToString(), citations, end.Degraded, end.NoAnswer, end.ForgedModels, end.FinishReason, end.Usage, end.Timings, requestId);
     }
 
@@ -172,9 +171,9 @@ public static class AskApi
         _ => throw GatewayProblem.BadRequest($"timeoutSeconds must be in (0, {options.MaxAskTimeout.TotalSeconds}] (was {seconds})."),
     };
 
-    private static async Task<ModelsResource> ModelsAsync(HttpContext context, AnswersClient answers)
+    private static async Task<ModelsResource> ModelsAsync(HttpContext context, Answers.AnswersClient answers)
     {
-        var described = await answers.DescribeModelsAsync(CallDeadline.For(context, TimeSpan.FromSeconds(10)));
+        var described = await answers.DescribeModelsAsync(new DescribeModelsRequest(), CallDeadline.For(context, TimeSpan.FromSeconds(10)));
         var services = described.Services.Select(s => s.Reachable
             ? new ModelServiceResource(s.Role, true, s.Model.ModelId, s.Model.Forged, s.Model.Architecture, s.Model.MaxTokens, s.Model.Dimensions, null)
             : new ModelServiceResource(s.Role, false, null, null, null, null, null, s.Error)).ToList();

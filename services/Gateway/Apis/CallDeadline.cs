@@ -1,5 +1,5 @@
+using Grpc.Core;
 using Microsoft.Extensions.Options;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.Gateway.Apis;
 
@@ -13,8 +13,8 @@ internal static class CallDeadline
     {
         var timeout = budget ?? context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.CallTimeout;
         return new CallOptions(
-            Headers: new Metadata { { "x-request-id", context.TraceIdentifier } },
-            Deadline: DateTime.UtcNow + timeout,
-            CancellationToken: context.RequestAborted);
+            headers: new Metadata { { "x-request-id", context.TraceIdentifier } },
+            deadline: DateTime.UtcNow + timeout,
+            cancellationToken: context.RequestAborted);
     }
 }

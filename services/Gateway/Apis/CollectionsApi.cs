@@ -1,4 +1,3 @@
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Auth;
 using RagPlatform.Gateway.Errors;
@@ -29,7 +28,7 @@ public static class CollectionsApi
         }
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, CollectionsClient collections)
+    private static async Task<IResult> CreateAsync(HttpContext context, Collections.CollectionsClient collections)
     {
         var body = await JsonBody.ReadAsync<CreateCollectionBody>(context);
         if (string.IsNullOrEmpty(body.Name))
@@ -42,20 +41,20 @@ public static class CollectionsApi
         return Results.Created($"/v1/collections/{created.Name}", CollectionResource.From(created));
     }
 
-    private static async Task<CollectionList> ListAsync(HttpContext context, CollectionsClient collections)
+    private static async Task<CollectionList> ListAsync(HttpContext context, Collections.CollectionsClient collections)
     {
         var key = ApiKeyAuthentication.RequireKey(context);
-        var all = await collections.ListCollectionsAsync(CallDeadline.For(context));
+        var all = await collections.ListCollectionsAsync(new ListCollectionsRequest(), CallDeadline.For(context));
         return new CollectionList([.. all.Collections.Where(c => key.CanUse(c.Name)).Select(CollectionResource.From)]);
     }
 
-    private static async Task<CollectionResource> GetAsync(string collection, HttpContext context, CollectionsClient collections)
+    private static async Task<CollectionResource> GetAsync(string collection, HttpContext context, Collections.CollectionsClient collections)
     {
         Authorize(context, collection);
         return CollectionResource.From(await collections.GetCollectionAsync(new GetCollectionRequest { Name = collection }, CallDeadline.For(context)));
     }
 
-    private static async Task<IResult> DeleteAsync(string collection, HttpContext context, CollectionsClient collections)
+    private static async Task<IResult> DeleteAsync(string collection, HttpContext context, Collections.CollectionsClient collections)
     {
         Authorize(context, collection);
         await collections.DeleteCollectionAsync(new DeleteCollectionRequest { Name = collection }, CallDeadline.For(context));

@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Errors;
 
@@ -22,7 +21,7 @@ public static class DocumentsApi
         return app;
     }
 
-    private static async Task<IResult> UploadAsync(string collection, HttpContext context, CollectionsClient collections, IOptions<GatewayOptions> options)
+    private static async Task<IResult> UploadAsync(string collection, HttpContext context, Collections.CollectionsClient collections, IOptions<GatewayOptions> options)
     {
         CollectionsApi.Authorize(context, collection);
         var limits = options.Value;
@@ -96,7 +95,7 @@ public static class DocumentsApi
         return Results.Accepted($"/v1/collections/{collection}/documents", new UploadResult(accepted));
     }
 
-    private static async Task<DocumentList> ListAsync(string collection, HttpContext context, CollectionsClient collections, int? pageSize, string? pageToken)
+    private static async Task<DocumentList> ListAsync(string collection, HttpContext context, Collections.CollectionsClient collections, int? pageSize, string? pageToken)
     {
         CollectionsApi.Authorize(context, collection);
         var page = await collections.ListDocumentsAsync(
@@ -104,14 +103,14 @@ public static class DocumentsApi
         return new DocumentList([.. page.Documents.Select(DocumentResource.From)], page.NextPageToken.Length > 0 ? page.NextPageToken : null);
     }
 
-    private static async Task<DocumentResource> GetAsync(string collection, string documentId, HttpContext context, CollectionsClient collections)
+    private static async Task<DocumentResource> GetAsync(string collection, string documentId, HttpContext context, Collections.CollectionsClient collections)
     {
         CollectionsApi.Authorize(context, collection);
         return DocumentResource.From(await collections.GetDocumentAsync(
             new GetDocumentRequest { Collection = collection, DocumentId = documentId }, CallDeadline.For(context)));
     }
 
-    private static async Task<IResult> DeleteAsync(string collection, string documentId, HttpContext context, CollectionsClient collections)
+    private static async Task<IResult> DeleteAsync(string collection, string documentId, HttpContext context, Collections.CollectionsClient collections)
     {
         CollectionsApi.Authorize(context, collection);
         await collections.DeleteDocumentAsync(new DeleteDocumentRequest { Collection = collection, DocumentId = documentId }, CallDeadline.For(context));

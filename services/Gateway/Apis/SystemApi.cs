@@ -1,7 +1,6 @@
+using Grpc.Core;
 using Grpc.Health.V1;
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Gateway.Errors;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.Gateway.Apis;
 
@@ -15,11 +14,12 @@ public static class SystemApi
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(HttpContext context, HealthClient health)
+    private static async Task<IResult> ReadyAsync(HttpContext context, Health.HealthClient health)
     {
         try
         {
-            var status = await health.CheckAsync("rag.v1.Answers", new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(2), CancellationToken: context.RequestAborted));
+            var status = (await health.CheckAsync(new HealthCheckRequest { Service = "rag.v1.Answers" },
+                deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: context.RequestAborted)).Status;
             if (status == HealthCheckResponse.Types.ServingStatus.Serving)
             {
                 return Results.Ok(new { status = "ready" });

@@ -1,4 +1,4 @@
-using RagPlatform.Grpc;
+using Grpc.Core;
 using RagPlatform.Storage;
 
 namespace RagPlatform.Gateway.Errors;

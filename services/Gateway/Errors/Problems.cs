@@ -1,6 +1,6 @@
+using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using RagPlatform.Contracts;
-using RagPlatform.Grpc;
 using RagPlatform.Storage;
 
 namespace RagPlatform.Gateway.Errors;

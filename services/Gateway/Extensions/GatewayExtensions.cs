@@ -1,12 +1,13 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using RagPlatform.Contracts.Clients;
+using RagPlatform.Contracts.V1;
+using RagPlatform.Gateway.Apis;
 using RagPlatform.Gateway.Auth;
 using RagPlatform.Gateway.Errors;
 using RagPlatform.Gateway.Storage;
-using RagPlatform.Grpc;
 using RagPlatform.ServiceDefaults;
+using RagPlatform.ServiceDefaults.Grpc;
 
 namespace RagPlatform.Gateway.Extensions;
 
@@ -35,20 +36,10 @@ public static class GatewayExtensions
             kestrel.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
         });
 
-        services.AddSingleton(sp =>
-        {
-            var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            var token = sp.GetRequiredService<IConfiguration>()["Grpc:SharedToken"];
-            return GrpcChannel.ForAddress(gateway.OrchestratorUrl, new GrpcChannelOptions
-            {
-                DefaultHeaders = InternalToken.Headers(token),
-                MaxSendMessageSize = (int)Math.Min(int.MaxValue, gateway.MaxUploadBytes + (1024 * 1024)),
-                MaxReceiveMessageSize = 16 * 1024 * 1024,
-            });
-        });
-        services.AddSingleton(sp => new CollectionsClient(sp.GetRequiredService<GrpcChannel>()));
-        services.AddSingleton(sp => new AnswersClient(sp.GetRequiredService<GrpcChannel>()));
-        services.AddSingleton(sp => new HealthClient(sp.GetRequiredService<GrpcChannel>()));
+        // The orchestrator's three clients share its address and limits; each gets its own channel from the factory.
+        services.AddInternalGrpcClient<Collections.CollectionsClient>("Collections", OrchestratorTarget);
+        services.AddInternalGrpcClient<Answers.AnswersClient>("Answers", OrchestratorTarget);
+        services.AddInternalGrpcClient<Grpc.Health.V1.Health.HealthClient>("Health", OrchestratorTarget);
         services.AddGatewayStore();
 
         services.AddProblemDetails();
@@ -58,8 +49,11 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>The request pipeline: request ids, one error mapping, API keys, then per-key limits.</summary>
-    public static WebApplication UseGateway(this WebApplication app)
+    /// <summary>
+    /// The request pipeline (request ids, one error mapping, API keys, then rate limits) and the endpoints: probes, UI,
+    /// collections, documents, answers, keys and the OpenAPI document.
+    /// </summary>
+    public static WebApplication MapGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<RequestIdMiddleware>();
@@ -72,6 +66,22 @@ public static class GatewayExtensions
             context.HttpContext.GetRouteValue("documentName") as string == "v1"
                 ? await next(context)
                 : Results.Problem(statusCode: 404, title: "Not found", detail: "The only OpenAPI document is /openapi/v1.json."));
+        app.MapSystemApi();
+        app.MapUi();
+        app.MapCollectionsApi();
+        app.MapDocumentsApi();
+        app.MapAskApi();
+        app.MapKeysApi();
         return app;
+    }
+
+    private static GrpcClientTarget OrchestratorTarget(IServiceProvider services)
+    {
+        var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        return new GrpcClientTarget(gateway.OrchestratorUrl)
+        {
+            MaxSendMessageSize = (int)Math.Min(int.MaxValue, gateway.MaxUploadBytes + (1024 * 1024)),
+            MaxReceiveMessageSize = 16 * 1024 * 1024,
+        };
     }
 }

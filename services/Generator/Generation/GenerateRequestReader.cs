@@ -1,5 +1,5 @@
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Inference.Generation;
 using RagPlatform.Tokenizers.Chat;
 using WireChatRole = RagPlatform.Contracts.V1.ChatRole;
@@ -190,5 +190,5 @@ internal sealed class GenerateRequestReader(GeneratorOptions limits)
         _ => throw Invalid($"chat.messages[{index}].role must be SYSTEM, USER or ASSISTANT (was {(int)role})."),
     };
 
-    private static RpcException Invalid(string message) => new(StatusCode.InvalidArgument, message);
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 }

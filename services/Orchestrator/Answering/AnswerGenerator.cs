@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Orchestrator.Downstream;
 
 namespace RagPlatform.Orchestrator.Answering;
@@ -50,31 +50,36 @@ internal sealed class AnswerGenerator(ModelServices services)
     private async Task<GenerationStream> OpenAsync(GenerateRequest request, CallOptions options)
     {
         var call = services.GeneratorClient.Generate(request, options);
-        var chunks = call.ResponseStream.GetAsyncEnumerator(options.CancellationToken);
         try
         {
-            return new GenerationStream(call, chunks, await chunks.MoveNextAsync() ? chunks.Current : null);
+            var stream = new GenerationStream(call, options.CancellationToken);
+            return await stream.StartAsync();
         }
         catch
         {
-            await chunks.DisposeAsync();
             call.Dispose();
             throw;
         }
     }
 
-    /// <summary>A generation under way: its first chunk already read, the rest to follow.</summary>
-    private sealed class GenerationStream(ServerStreamingCall<GenerateChunk> call, IAsyncEnumerator<GenerateChunk> chunks, GenerateChunk? first)
-        : IAsyncDisposable
+    /// <summary>A generation under way: its first chunk already read, the rest to follow. Disposing it cancels the call.</summary>
+    private sealed class GenerationStream(AsyncServerStreamingCall<GenerateChunk> call, CancellationToken cancellationToken) : IAsyncDisposable
     {
-        public GenerateChunk? First { get; } = first;
+        public GenerateChunk? First { get; private set; }
 
-        public async ValueTask<GenerateChunk?> NextAsync() => await chunks.MoveNextAsync() ? chunks.Current : null;
-
-        public async ValueTask DisposeAsync()
+        public async Task<GenerationStream> StartAsync()
         {
-            await chunks.DisposeAsync();
+            First = await NextAsync();
+            return this;
+        }
+
+        public async ValueTask<GenerateChunk?> NextAsync() =>
+            await call.ResponseStream.MoveNext(cancellationToken) ? call.ResponseStream.Current : null;
+
+        public ValueTask DisposeAsync()
+        {
             call.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Orchestrator.Ingestion;
 
 namespace RagPlatform.Orchestrator.Answering;
@@ -67,7 +67,7 @@ internal sealed record AskPlan(
             : value >= 1 && value <= max ? value
             : throw Invalid($"{field} must be 1 to {max}, or 0 for the default of {fallback} (was {value}).");
 
-    private static RpcException Invalid(string message) => new(StatusCode.InvalidArgument, message);
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 }
 
 /// <summary>What happened while answering one question: degraded stages and where the time went.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Orchestrator.Downstream;
 
 namespace RagPlatform.Orchestrator.Answering;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Ingestion.Pipeline;
 using RagPlatform.Orchestrator.Downstream;
 using RagPlatform.Retrieval;
@@ -22,7 +22,7 @@ internal sealed class PassageRetriever(IPointIndex index, ModelServices services
         var started = Stopwatch.GetTimestamp();
         if (await index.GetCollectionAsync(plan.Collection, cancellationToken) is null)
         {
-            throw new RpcException(StatusCode.NotFound, $"Collection '{plan.Collection}' does not exist.");
+            throw new RpcException(new Status(StatusCode.NotFound, $"Collection '{plan.Collection}' does not exist."));
         }
 
         var filter = plan.DocumentIds.Count == 0 ? null

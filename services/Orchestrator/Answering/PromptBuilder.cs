@@ -1,6 +1,6 @@
 using System.Text;
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Orchestrator.Downstream;
 
 namespace RagPlatform.Orchestrator.Answering;
@@ -34,9 +34,9 @@ internal sealed class PromptBuilder(ModelServices services, AnsweringOptions opt
         var budget = Math.Min(options.MaxPromptTokens, counted.MaxTokens - plan.MaxNewTokens) - fixedTokens;
         if (budget < 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument,
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"question: with the system rules and max_new_tokens {plan.MaxNewTokens} it leaves no room in the generator's " +
-                $"{Math.Min(options.MaxPromptTokens, counted.MaxTokens)}-token prompt budget; shorten it or lower max_new_tokens.");
+                $"{Math.Min(options.MaxPromptTokens, counted.MaxTokens)}-token prompt budget; shorten it or lower max_new_tokens."));
         }
 
         var chosen = new List<RetrievedPassage>();

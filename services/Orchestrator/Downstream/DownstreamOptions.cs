@@ -8,8 +8,14 @@ public sealed class DownstreamOptions
 {
     public const string SectionName = "Downstream";
 
-    /// <summary>The service's cleartext HTTP/2 address, e.g. http://127.0.0.1:50051.</summary>
+    /// <summary>
+    /// The service's cleartext HTTP/2 address, e.g. http://127.0.0.1:50051; or dns:///name:port to spread calls round
+    /// robin over every address the name resolves to (a Kubernetes headless Service), re-resolved every 30 s.
+    /// </summary>
     public string Url { get; set; } = "";
+
+    /// <summary>A static list of replicas (http://host:port each), called round robin; when set, <see cref="Url"/> is not used.</summary>
+    public string[] Addresses { get; set; } = [];
 
     /// <summary>Budget of one call including its retries; the caller's own deadline shortens it.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -36,9 +42,16 @@ public sealed class DownstreamOptions
 
     public IEnumerable<string> Validate(string section)
     {
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (Addresses.Length > 0)
         {
-            yield return $"{section}:Url must be an http(s) address of the service (was '{Url}').";
+            foreach (var address in Addresses.Where(a => !IsHttp(a)))
+            {
+                yield return $"{section}:Addresses must hold http://host:port addresses (was '{address}').";
+            }
+        }
+        else if (!IsHttp(Url) && !IsDns(Url))
+        {
+            yield return $"{section}:Url must be an http(s) address of the service or dns:///host:port (was '{Url}').";
         }
 
         foreach (var (name, value) in new[] { (nameof(Timeout), Timeout), (nameof(AttemptTimeout), AttemptTimeout), (nameof(SamplingDuration), SamplingDuration) })
@@ -75,4 +88,10 @@ public sealed class DownstreamOptions
             yield return $"{section}:BreakDuration must be at least 0.5 s (was {BreakDuration}).";
         }
     }
+
+    private static bool IsHttp(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static bool IsDns(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme == "dns" && uri.AbsolutePath.Trim('/').Contains(':', StringComparison.Ordinal);
 }

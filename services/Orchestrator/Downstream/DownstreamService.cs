@@ -1,31 +1,30 @@
+using Grpc.Core;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.Orchestrator.Downstream;
 
 /// <summary>
-/// One model service as the orchestrator calls it: a shared channel and two Polly pipelines. Idempotent calls get a
+/// One model service as the orchestrator calls it, through its typed client: two Polly pipelines. Idempotent calls get a
 /// total timeout, retries with exponential backoff and jitter (UNAVAILABLE, or an attempt that ran out of time), and
 /// the circuit breaker; calls that must not repeat (Generate) get the breaker alone. Every failure leaves as an
 /// <see cref="RpcException"/>, so callers handle one exception type; the caller's own cancellation stays an
 /// <see cref="OperationCanceledException"/>.
 /// </summary>
-internal sealed class DownstreamService : IDisposable
+internal sealed class DownstreamService
 {
     private readonly DownstreamOptions _options;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _idempotent;
     private readonly ResiliencePipeline _once;
 
-    public DownstreamService(string name, DownstreamOptions options, GrpcChannelOptions channelOptions, TimeProvider time)
+    public DownstreamService(string name, DownstreamOptions options, TimeProvider time)
     {
         Name = name;
         _options = options;
         _time = time;
-        Channel = GrpcChannel.ForAddress(options.Url, channelOptions);
 
         // One breaker shared by both pipelines: it tracks the service, not a kind of call.
         var breaker = new CircuitBreakerStrategyOptions
@@ -55,7 +54,9 @@ internal sealed class DownstreamService : IDisposable
 
     public string Name { get; }
 
-    public GrpcChannel Channel { get; }
+    /// <summary>Runs an idempotent unary call: retried, each attempt bounded by AttemptTimeout and by <paramref name="deadline"/>.</summary>
+    public Task<T> CallAsync<T>(Func<CallOptions, AsyncUnaryCall<T>> call, DateTime deadline, CancellationToken cancellationToken) =>
+        CallAsync(options => call(options).ResponseAsync, deadline, cancellationToken);
 
     /// <summary>Runs an idempotent call: retried, each attempt bounded by AttemptTimeout and by <paramref name="deadline"/>.</summary>
     public async Task<T> CallAsync<T>(Func<CallOptions, Task<T>> call, DateTime deadline, CancellationToken cancellationToken)
@@ -87,9 +88,7 @@ internal sealed class DownstreamService : IDisposable
 
     /// <summary>Options for a call made outside the pipelines (reading a stream already started).</summary>
     public CallOptions Options(DateTime deadline, CancellationToken cancellationToken) =>
-        new(Deadline: deadline == DateTime.MaxValue ? null : deadline, CancellationToken: cancellationToken);
-
-    public void Dispose() => Channel.Dispose();
+        new(deadline: deadline == DateTime.MaxValue ? null : deadline, cancellationToken: cancellationToken);
 
     /// <summary>The service (not the request) failed: what the breaker counts and what degrades a stage.</summary>
     public static bool IsServiceFailure(Exception? exception) => exception is RpcException
@@ -99,7 +98,7 @@ internal sealed class DownstreamService : IDisposable
 
     /// <summary>
     /// Runs one attempt, reporting a call cancelled through its token as the OperationCanceledException it is. The
-    /// gRPC client says CANCELLED (as Grpc.Net.Client does), but Polly's timeout only recognises an
+    /// gRPC client says CANCELLED, but Polly's timeout only recognises an
     /// OperationCanceledException as its own: without this, a service slower than Downstream:*:Timeout surfaced as
     /// CANCELLED, which no stage degrades on and which the gateway answers 499 "Client closed request".
     /// </summary>
@@ -123,12 +122,12 @@ internal sealed class DownstreamService : IDisposable
     private RpcException? Translate(Exception exception, CancellationToken callerToken) => exception switch
     {
         _ when callerToken.IsCancellationRequested => null,
-        BrokenCircuitException => new RpcException(StatusCode.Unavailable,
-            $"{Name} is failing: its circuit is open after repeated failures; calls resume within {_options.BreakDuration.TotalSeconds:0.#} s."),
-        TimeoutRejectedException => new RpcException(StatusCode.DeadlineExceeded,
-            $"{Name} did not answer within {_options.Timeout.TotalSeconds:0.#} s (Downstream:{Name}:Timeout)."),
+        BrokenCircuitException => new RpcException(new Status(StatusCode.Unavailable,
+            $"{Name} is failing: its circuit is open after repeated failures; calls resume within {_options.BreakDuration.TotalSeconds:0.#} s.")),
+        TimeoutRejectedException => new RpcException(new Status(StatusCode.DeadlineExceeded,
+            $"{Name} did not answer within {_options.Timeout.TotalSeconds:0.#} s (Downstream:{Name}:Timeout).")),
         RpcException rpc when rpc.StatusCode == StatusCode.Unavailable && !rpc.Status.Detail.StartsWith(Name, StringComparison.Ordinal) =>
-            new RpcException(StatusCode.Unavailable, $"{Name} is unavailable: {rpc.Status.Detail}"),
+            new RpcException(new Status(StatusCode.Unavailable, $"{Name} is unavailable: {rpc.Status.Detail}")),
         _ => null,
     };
 }

@@ -1,72 +1,59 @@
 using System.Collections.Concurrent;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.Orchestrator.Downstream;
 
-/// <summary>The three model services the orchestrator depends on, each behind its resilience pipelines.</summary>
-internal sealed class ModelServices : IDisposable
+/// <summary>
+/// The three model services the orchestrator depends on: each one's typed client (from the gRPC client factory, see
+/// OrchestratorExtensions) and the resilience pipelines its calls go through.
+/// </summary>
+internal sealed class ModelServices(
+    Contracts.V1.Embedder.EmbedderClient embedder,
+    Contracts.V1.Reranker.RerankerClient reranker,
+    Contracts.V1.Generator.GeneratorClient generator,
+    IOptionsMonitor<DownstreamOptions> options,
+    TimeProvider time)
 {
     /// <summary>How long a service's Info answer is trusted before it is asked again (a restart may load another model).</summary>
     private static readonly TimeSpan InfoLifetime = TimeSpan.FromSeconds(30);
-    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (ModelInfo Info, DateTimeOffset Fetched)> _infos = new(StringComparer.Ordinal);
 
-    public ModelServices(IOptionsMonitor<DownstreamOptions> options, IOptions<GrpcServerOptions> grpc, TimeProvider time)
-    {
-        _time = time;
-        // The internal services share one token: the one this service requires is the one it presents.
-        var channel = new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024, DefaultHeaders = InternalToken.Headers(grpc.Value.SharedToken) };
-        Embedder = new DownstreamService("Embedder", options.Get("Embedder"), channel, time);
-        Reranker = new DownstreamService("Reranker", options.Get("Reranker"), channel, time);
-        Generator = new DownstreamService("Generator", options.Get("Generator"), channel, time);
-        EmbedderClient = new EmbedderClient(Embedder.Channel);
-        RerankerClient = new RerankerClient(Reranker.Channel);
-        GeneratorClient = new GeneratorClient(Generator.Channel);
-    }
+    public DownstreamService Embedder { get; } = new("Embedder", options.Get("Embedder"), time);
 
-    public DownstreamService Embedder { get; }
+    public DownstreamService Reranker { get; } = new("Reranker", options.Get("Reranker"), time);
 
-    public DownstreamService Reranker { get; }
+    public DownstreamService Generator { get; } = new("Generator", options.Get("Generator"), time);
 
-    public DownstreamService Generator { get; }
+    public Contracts.V1.Embedder.EmbedderClient EmbedderClient { get; } = embedder;
 
-    public EmbedderClient EmbedderClient { get; }
+    public Contracts.V1.Reranker.RerankerClient RerankerClient { get; } = reranker;
 
-    public RerankerClient RerankerClient { get; }
-
-    public GeneratorClient GeneratorClient { get; }
+    public Contracts.V1.Generator.GeneratorClient GeneratorClient { get; } = generator;
 
     public Task<ModelInfo> EmbedderInfoAsync(DateTime deadline, CancellationToken cancellationToken) =>
-        InfoAsync(Embedder, o => EmbedderClient.InfoAsync(o), deadline, cancellationToken);
+        InfoAsync(Embedder, o => EmbedderClient.InfoAsync(new InfoRequest(), o), deadline, cancellationToken);
 
     public Task<ModelInfo> RerankerInfoAsync(DateTime deadline, CancellationToken cancellationToken) =>
-        InfoAsync(Reranker, o => RerankerClient.InfoAsync(o), deadline, cancellationToken);
+        InfoAsync(Reranker, o => RerankerClient.InfoAsync(new InfoRequest(), o), deadline, cancellationToken);
 
     public Task<ModelInfo> GeneratorInfoAsync(DateTime deadline, CancellationToken cancellationToken) =>
-        InfoAsync(Generator, o => GeneratorClient.InfoAsync(o), deadline, cancellationToken);
+        InfoAsync(Generator, o => GeneratorClient.InfoAsync(new InfoRequest(), o), deadline, cancellationToken);
 
     /// <summary>The last Info a service gave, if any (for reporting forged models without a call).</summary>
     public ModelInfo? KnownInfo(DownstreamService service) => _infos.TryGetValue(service.Name, out var known) ? known.Info : null;
 
-    public void Dispose()
+    private async Task<ModelInfo> InfoAsync(DownstreamService service, Func<CallOptions, AsyncUnaryCall<ModelInfo>> call, DateTime deadline,
+        CancellationToken cancellationToken)
     {
-        Embedder.Dispose();
-        Reranker.Dispose();
-        Generator.Dispose();
-    }
-
-    private async Task<ModelInfo> InfoAsync(DownstreamService service, Func<CallOptions, Task<ModelInfo>> call, DateTime deadline, CancellationToken cancellationToken)
-    {
-        if (_infos.TryGetValue(service.Name, out var known) && _time.GetUtcNow() - known.Fetched < InfoLifetime)
+        if (_infos.TryGetValue(service.Name, out var known) && time.GetUtcNow() - known.Fetched < InfoLifetime)
         {
             return known.Info;
         }
 
         var info = await service.CallAsync(call, deadline, cancellationToken);
-        _infos[service.Name] = (info, _time.GetUtcNow());
+        _infos[service.Name] = (info, time.GetUtcNow());
         return info;
     }
 }

@@ -1,6 +1,6 @@
-using RagPlatform.Grpc;
 using RagPlatform.Ingestion.Status;
 using RagPlatform.Retrieval;
+using RagPlatform.ServiceDefaults.Grpc;
 
 namespace RagPlatform.Orchestrator.Extensions;
 
@@ -9,20 +9,20 @@ namespace RagPlatform.Orchestrator.Extensions;
 /// once), then reports the orchestrator's services SERVING. The model services are not waited for: without them
 /// uploads still queue and answers degrade or fail per call.
 /// </summary>
-internal sealed class IndexLifetime(IServiceProvider services, HealthStatusRegistry health) : IHostedService
+internal sealed class IndexLifetime(IServiceProvider services, ServiceReadiness readiness) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var name in OrchestratorExtensions.HealthServices)
         {
-            health.SetStatus(name, ServingStatus.NotServing);
+            readiness.Set(name, ready: false);
         }
 
         _ = services.GetRequiredService<IPointIndex>();
         _ = services.GetRequiredService<IDocumentStore>();
         foreach (var name in OrchestratorExtensions.HealthServices)
         {
-            health.SetStatus(name, ServingStatus.Serving);
+            readiness.Set(name, ready: true);
         }
 
         return Task.CompletedTask;
@@ -32,7 +32,7 @@ internal sealed class IndexLifetime(IServiceProvider services, HealthStatusRegis
     {
         foreach (var name in OrchestratorExtensions.HealthServices)
         {
-            health.SetStatus(name, ServingStatus.NotServing);
+            readiness.Set(name, ready: false);
         }
 
         return Task.CompletedTask;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using RagPlatform.Grpc;
 using RagPlatform.Orchestrator.Answering;
 using RagPlatform.Orchestrator.Downstream;
 using RagPlatform.Orchestrator.Ingestion;
@@ -7,6 +6,7 @@ using RagPlatform.Orchestrator.Services;
 using RagPlatform.Orchestrator.Storage;
 using RagPlatform.Retrieval;
 using RagPlatform.ServiceDefaults;
+using RagPlatform.ServiceDefaults.Grpc;
 
 namespace RagPlatform.Orchestrator.Extensions;
 
@@ -14,10 +14,14 @@ public static class OrchestratorExtensions
 {
     public static readonly string[] HealthServices = ["rag.v1.Collections", "rag.v1.Answers"];
 
-    /// <summary>Options, the index, the model services behind their resilience pipelines, ingestion and answering.</summary>
+    /// <summary>
+    /// The gRPC server, options, the index, the model services' typed clients behind their resilience pipelines,
+    /// ingestion and answering.
+    /// </summary>
     public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddGrpcServer();
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddValidatedOptions<OrchestratorOptions>(OrchestratorOptions.SectionName, o => o.Validate());
@@ -29,8 +33,16 @@ public static class OrchestratorExtensions
             services.AddValidatedOptions<DownstreamOptions>(section, o => o.Validate(section), downstream);
         }
 
-        services.AddSingleton<IExceptionStatusMapper, OrchestratorStatusMapper>();
+        services.AddModelServiceClient<Contracts.V1.Embedder.EmbedderClient>("Embedder");
+        services.AddModelServiceClient<Contracts.V1.Reranker.RerankerClient>("Reranker");
+        services.AddModelServiceClient<Contracts.V1.Generator.GeneratorClient>("Generator");
         services.AddSingleton<ModelServices>();
+        services.AddSingleton<IExceptionStatusMapper, OrchestratorStatusMapper>();
+        foreach (var name in HealthServices)
+        {
+            services.AddServiceReadiness(name);
+        }
+
         services.AddSingleton(sp => OpenIndex(sp.GetRequiredService<IOptions<OrchestratorOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService<IndexLifetime>();
 
@@ -51,6 +63,24 @@ public static class OrchestratorExtensions
         services.AddSingleton<AnswersService>();
         return builder;
     }
+
+    /// <summary>rag.v1.Collections and rag.v1.Answers, for callers presenting the internal token.</summary>
+    public static WebApplication MapOrchestrator(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<CollectionsService>().RequireAuthorization();
+        app.MapGrpcService<AnswersService>().RequireAuthorization();
+        return app;
+    }
+
+    /// <summary>A model service's typed client, at Downstream:{name}:Url (or its Addresses), 16 MiB answers allowed.</summary>
+    private static void AddModelServiceClient<TClient>(this IServiceCollection services, string name)
+        where TClient : class =>
+        services.AddInternalGrpcClient<TClient>(name, sp =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<DownstreamOptions>>().Get(name);
+            return new GrpcClientTarget(options.Url, options.Addresses) { MaxReceiveMessageSize = 16 * 1024 * 1024 };
+        });
 
     private static IPointIndex OpenIndex(OrchestratorOptions options, ILoggerFactory loggers)
     {

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RagPlatform.Contracts;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Ingestion.Chunking;
 using RagPlatform.Ingestion.Parsing;
 using RagPlatform.Ingestion.Pipeline;
@@ -77,7 +77,7 @@ internal sealed class DocumentLibrary(
         }
         catch (CollectionAlreadyExistsException)
         {
-            throw new RpcException(StatusCode.AlreadyExists, $"Collection '{name}' already exists.");
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"Collection '{name}' already exists."));
         }
 
         return new Collection { Name = name, Dimensions = model.Dimensions };
@@ -119,14 +119,14 @@ internal sealed class DocumentLibrary(
         var documentId = request.DocumentId.Length > 0 ? DocumentNames.DocumentId(request.DocumentId) : DocumentNames.DocumentIdFromFileName(request.FileName);
         if (!_parsers.Supports(request.FileName))
         {
-            throw new RpcException(StatusCode.InvalidArgument,
-                $"file_name: '{extension}' files are not supported; send .txt, .md, .html, .htm, .docx, .pdf, .json or .jsonl.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"file_name: '{extension}' files are not supported; send .txt, .md, .html, .htm, .docx, .pdf, .json or .jsonl."));
         }
 
         var content = request.Content.Memory;
         if (content.Length == 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "content is empty.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "content is empty."));
         }
 
         if (content.Length > settings.MaxUploadBytes)
@@ -193,7 +193,7 @@ internal sealed class DocumentLibrary(
         await RequireCollectionAsync(request.Collection, "collection", cancellationToken);
         if (request.PageSize is < 0 or > 1000)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"page_size must be 0 to 1000 (was {request.PageSize}).");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"page_size must be 0 to 1000 (was {request.PageSize})."));
         }
 
         var after = request.PageToken.Length == 0 ? "" : DocumentNames.DocumentId(request.PageToken, "page_token");
@@ -266,10 +266,10 @@ internal sealed class DocumentLibrary(
         return document;
     }
 
-    private static RpcException NotFound(string collection) => new(StatusCode.NotFound, $"Collection '{collection}' does not exist.");
+    private static RpcException NotFound(string collection) => new(new Status(StatusCode.NotFound, $"Collection '{collection}' does not exist."));
 
     private static RpcException DocumentNotFound(string collection, string documentId) =>
-        new(StatusCode.NotFound, $"Document '{documentId}' does not exist in collection '{collection}'.");
+        new(new Status(StatusCode.NotFound, $"Document '{documentId}' does not exist in collection '{collection}'."));
 
     public static RpcException DiskFullError() => ErrorReasons.Exception(StatusCode.ResourceExhausted, ErrorReasons.DiskFull,
         "The orchestrator's disk is full: nothing was stored. Free space and retry.");

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using RagPlatform.Grpc;
+using Grpc.Core;
 
 namespace RagPlatform.Orchestrator.Ingestion;
 
@@ -55,5 +55,5 @@ internal static partial class DocumentNames
 
     private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
-    private static RpcException Invalid(string message) => new(StatusCode.InvalidArgument, message);
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Orchestrator.Downstream;
 using RagPlatform.Tokenizers;
@@ -38,11 +39,11 @@ internal sealed class EmbedderTokenizer(ModelServices services, string cacheRoot
             }
 
             Directory.CreateDirectory(partial);
-            using var call = services.EmbedderClient.GetTokenizer(options);
+            using var call = services.EmbedderClient.GetTokenizer(new InfoRequest(), options);
             var open = new Dictionary<string, FileStream>(StringComparer.Ordinal);
             try
             {
-                await foreach (var piece in call.ResponseStream.WithCancellation(options.CancellationToken))
+                await foreach (var piece in call.ResponseStream.ReadAllAsync(options.CancellationToken))
                 {
                     if (!TokenizerLoader.FileNames.Contains(piece.Name))
                     {

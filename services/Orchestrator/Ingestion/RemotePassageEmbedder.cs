@@ -1,5 +1,5 @@
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Ingestion.Embedding;
 using RagPlatform.Orchestrator.Downstream;
 

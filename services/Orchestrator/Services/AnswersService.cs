@@ -1,21 +1,21 @@
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Orchestrator.Answering;
 using RagPlatform.Orchestrator.Downstream;
 
 namespace RagPlatform.Orchestrator.Services;
 
 /// <summary>rag.v1.Answers: validates the question, then streams the pipeline's events within the call's deadline.</summary>
-internal sealed class AnswersService(AnswerPipeline pipeline, ModelServices services, IOptions<AnsweringOptions> options)
+internal sealed class AnswersService(AnswerPipeline pipeline, ModelServices services, IOptions<AnsweringOptions> options) : Answers.AnswersBase
 {
-    public Task Ask(AskRequest request, IServerStreamWriter<AskEvent> stream, ServerCallContext context)
+    public override Task Ask(AskRequest request, IServerStreamWriter<AskEvent> stream, ServerCallContext context)
     {
         var plan = AskPlan.From(request, options.Value, context.Deadline);
         return pipeline.AnswerAsync(plan, e => stream.WriteAsync(e, context.CancellationToken), context.CancellationToken);
     }
 
-    public async Task<ModelsDescription> DescribeModels(DescribeModelsRequest request, ServerCallContext context)
+    public override async Task<ModelsDescription> DescribeModels(DescribeModelsRequest request, ServerCallContext context)
     {
         var deadline = context.Deadline < DateTime.UtcNow.AddSeconds(5) ? context.Deadline : DateTime.UtcNow.AddSeconds(5);
         var described = await Task.WhenAll(

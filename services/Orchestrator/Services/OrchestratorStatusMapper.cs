@@ -1,7 +1,8 @@
-using RagPlatform.Grpc;
+using Grpc.Core;
 using RagPlatform.Ingestion.Pipeline;
 using RagPlatform.Orchestrator.Ingestion;
 using RagPlatform.Retrieval;
+using RagPlatform.ServiceDefaults.Grpc;
 using RagPlatform.Storage;
 
 namespace RagPlatform.Orchestrator.Services;
@@ -11,12 +12,12 @@ internal sealed class OrchestratorStatusMapper : IExceptionStatusMapper
 {
     public RpcException? Map(Exception exception) => exception switch
     {
-        CollectionNotFoundException e => new RpcException(StatusCode.NotFound, e.Message),
-        CollectionAlreadyExistsException e => new RpcException(StatusCode.AlreadyExists, e.Message),
+        CollectionNotFoundException e => new RpcException(new Status(StatusCode.NotFound, e.Message)),
+        CollectionAlreadyExistsException e => new RpcException(new Status(StatusCode.AlreadyExists, e.Message)),
         _ when DiskFull.Is(exception) => DocumentLibrary.DiskFullError(),
-        ArgumentException e => new RpcException(StatusCode.InvalidArgument, e.Message),
-        QdrantException => new RpcException(StatusCode.Unavailable, "The vector index (Qdrant) is unreachable or failing; retry later."),
-        StoreUnavailableException e => new RpcException(StatusCode.Unavailable, e.Message),
+        ArgumentException e => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
+        QdrantException => new RpcException(new Status(StatusCode.Unavailable, "The vector index (Qdrant) is unreachable or failing; retry later.")),
+        StoreUnavailableException e => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
         _ => null,
     };
 }

@@ -1,5 +1,3 @@
-using RagPlatform.Inference.Embeddings;
-
 namespace RagPlatform.Ingestion.Embedding;
 
 /// <summary>The ingestion side of the embedder: chunk texts in, one vector per text out, in order.</summary>
@@ -11,19 +9,6 @@ public interface IPassageEmbedder
     int MaxTokens { get; }
 
     Task<IReadOnlyList<float[]>> EmbedPassagesAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken);
-}
-
-/// <summary>In-process adapter over <see cref="TextEmbedder"/> (a gRPC one over the embedder service can stand beside it).</summary>
-public sealed class TextEmbedderPassageEmbedder(TextEmbedder embedder) : IPassageEmbedder
-{
-    public int Dimensions => embedder.Dimensions;
-
-    public int MaxTokens => embedder.MaxTokens;
-
-    public Task<IReadOnlyList<float[]>> EmbedPassagesAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
-        // The ONNX run is CPU-bound and synchronous: off the caller's thread so the queue's timeouts stay responsive.
-        Task.Run<IReadOnlyList<float[]>>(
-            () => [.. embedder.Embed(texts, EmbeddingRole.Passage, cancellationToken).Select(e => e.Vector)], cancellationToken);
 }
 
 /// <summary>

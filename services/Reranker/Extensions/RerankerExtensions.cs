@@ -1,8 +1,7 @@
-using System.Diagnostics.Metrics;
 using RagPlatform.Inference.Reranking;
+using RagPlatform.ModelHosting;
 using RagPlatform.Reranker.Services;
-using RagPlatform.ServiceDefaults;
-using RagPlatform.ServiceDefaults.Models;
+using RagPlatform.ServiceDefaults.Grpc;
 
 namespace RagPlatform.Reranker.Extensions;
 
@@ -10,10 +9,11 @@ public static class RerankerExtensions
 {
     public const string HealthService = "rag.v1.Reranker";
 
-    /// <summary>The cross-encoder (loaded and warmed in the background), metrics and the gRPC service.</summary>
+    /// <summary>The gRPC server, the cross-encoder (loaded and warmed in the background) and metrics.</summary>
     public static WebApplicationBuilder AddReranker(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddGrpcServer();
         builder.Services.AddModelLifecycle(new ModelRecipe<CrossEncoder, RerankerOptions>(
             RerankerOptions.SectionName,
             HealthService,
@@ -24,8 +24,16 @@ public static class RerankerExtensions
             }),
             Warm: (encoder, cancellationToken) => encoder.Score("warm-up", ["warm-up"], sigmoid: false, cancellationToken),
             Describe: encoder => encoder.Model));
-        builder.Services.AddSingleton(sp => new ModelServiceMetrics(sp.GetRequiredService<IMeterFactory>(), "RagPlatform.Reranker"));
+        builder.Services.AddModelServiceMetrics<RerankerService>("RagPlatform.Reranker");
         builder.Services.AddSingleton<RerankerService>();
         return builder;
+    }
+
+    /// <summary>rag.v1.Reranker, for callers presenting the internal token.</summary>
+    public static WebApplication MapReranker(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<RerankerService>().RequireAuthorization();
+        return app;
     }
 }

@@ -1,10 +1,9 @@
 using System.Diagnostics;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Inference.Reranking;
-using RagPlatform.ServiceDefaults;
-using RagPlatform.ServiceDefaults.Models;
+using RagPlatform.ModelHosting;
 
 namespace RagPlatform.Reranker.Services;
 
@@ -12,7 +11,7 @@ namespace RagPlatform.Reranker.Services;
 /// rag.v1.Reranker: validates each call as reranker.proto promises, scores its pairs (the cross-encoder splits them
 /// into batches and truncates passages, never the query) and returns them best first.
 /// </summary>
-internal sealed class RerankerService : IDisposable
+internal sealed class RerankerService : Contracts.V1.Reranker.RerankerBase, IDisposable
 {
     private readonly ModelHost<CrossEncoder> _model;
     private readonly RerankerOptions _options;
@@ -31,10 +30,10 @@ internal sealed class RerankerService : IDisposable
         metrics.ObserveQueueDepth(() => Volatile.Read(ref _waiting));
     }
 
-    public Task<RerankResponse> Rerank(RerankRequest request, ServerCallContext context)
-        => _metrics.MeasureAsync("Rerank", context, () => RerankCoreAsync(request, context.CancellationToken));
+    public override Task<RerankResponse> Rerank(RerankRequest request, ServerCallContext context)
+        => RerankCoreAsync(request, context.CancellationToken);
 
-    public Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
+    public override Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
 
     public void Dispose() => _slots.Dispose();
 
@@ -80,7 +79,7 @@ internal sealed class RerankerService : IDisposable
         catch (ArgumentException ex) when (ex.ParamName == "query")
         {
             // The query alone fills the model's token limit; the proto promises INVALID_ARGUMENT, never truncation.
-            throw new RpcException(StatusCode.InvalidArgument, ex.Message.Split(" (Parameter")[0]);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message.Split(" (Parameter")[0]));
         }
         finally
         {
@@ -92,32 +91,32 @@ internal sealed class RerankerService : IDisposable
     {
         if (request.Query.Length == 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "query is empty.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "query is empty."));
         }
 
         if (request.Query.Length > _options.MaxCharactersPerText)
         {
-            throw new RpcException(StatusCode.InvalidArgument,
-                $"query has {request.Query.Length} characters; this server accepts at most {_options.MaxCharactersPerText}.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"query has {request.Query.Length} characters; this server accepts at most {_options.MaxCharactersPerText}."));
         }
 
         if (request.TopN < 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"top_n is {request.TopN}; it must be 0 (all results) or positive.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"top_n is {request.TopN}; it must be 0 (all results) or positive."));
         }
 
         if (request.Passages.Count > _options.MaxPassages)
         {
-            throw new RpcException(StatusCode.ResourceExhausted,
-                $"passages has {request.Passages.Count} entries; this server accepts at most {_options.MaxPassages} per call. Split the call.");
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"passages has {request.Passages.Count} entries; this server accepts at most {_options.MaxPassages} per call. Split the call."));
         }
 
         for (var i = 0; i < request.Passages.Count; i++)
         {
             if (request.Passages[i].Length > _options.MaxCharactersPerText)
             {
-                throw new RpcException(StatusCode.InvalidArgument,
-                    $"passages[{i}] has {request.Passages[i].Length} characters; this server accepts at most {_options.MaxCharactersPerText}.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument,
+                    $"passages[{i}] has {request.Passages[i].Length} characters; this server accepts at most {_options.MaxCharactersPerText}."));
             }
         }
     }

@@ -24,7 +24,7 @@ public sealed class DockerIgnoreTests
     [InlineData(".models/forged/tiny/qwen2.5/onnx/model.onnx")]
     [InlineData(".data/gateway/keys.db")]
     [InlineData("services/Embedder/bin/Release/net10.0/RagPlatform.Embedder.dll")]
-    [InlineData("services/RagPlatform.Grpc/obj/project.assets.json")]
+    [InlineData("services/RagPlatform.Contracts/obj/project.assets.json")]
     [InlineData(".git/config")]
     [InlineData("tests/RagPlatform.Deployment.Tests/Docker/DockerIgnoreTests.cs")]
     [InlineData("scripts/setup/forge-tiny.sh")]

@@ -241,26 +241,45 @@ public static class KubernetesChecks
             }
 
             var url = model.EffectiveEnvironment(from, dockerfile).GetValueOrDefault(DockerfileChecks.EnvName(link.Key));
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !Reaches(model, dockerfile, uri, link.To))
+            var name = $"Deployment {link.From}: {DockerfileChecks.EnvName(link.Key)}={url}";
+            if (DnsTarget(url) is { } dns)
             {
-                problems.Add($"Deployment {link.From}: {DockerfileChecks.EnvName(link.Key)}={url} does not reach a Service in front of {link.To}'s listen port.");
+                // dns:/// balances calls over the addresses the name resolves to: a ClusterIP Service resolves to one.
+                if (!Reaches(model, dockerfile, dns, link.To, headless: true))
+                {
+                    problems.Add($"{name} does not name a headless Service (clusterIP: None) in front of {link.To}'s listen port.");
+                }
+            }
+            else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !Reaches(model, dockerfile, uri, link.To, headless: false))
+            {
+                problems.Add($"{name} does not reach a Service in front of {link.To}'s listen port.");
             }
         }
     }
 
-    /// <summary>True when the Service named by the URL's host has its port and sends it to the listen port of <paramref name="to"/>.</summary>
-    private static bool Reaches(KubernetesModel model, DockerfileModel dockerfile, Uri url, string to)
+    /// <summary>http://host:port for a client-side balanced dns:///host:port address; null for any other.</summary>
+    private static Uri? DnsTarget(string? url) =>
+        url is not null && url.StartsWith("dns:///", StringComparison.Ordinal) && Uri.TryCreate("http://" + url["dns:///".Length..], UriKind.Absolute, out var target)
+            ? target
+            : null;
+
+    /// <summary>
+    /// True when the Service named by the URL's host has its port and sends it to the listen port of <paramref name="to"/>;
+    /// a headless one (whose DNS name gives the pods' own addresses) must be headless, and the port the pods listen on.
+    /// </summary>
+    private static bool Reaches(KubernetesModel model, DockerfileModel dockerfile, Uri url, string to, bool headless)
     {
         var service = model.Find("Service", url.Host);
         var port = (service?["spec"]?["ports"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(p => Str(p["port"]) == url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (service is null || port is null)
+        if (service is null || port is null || headless != (Str(service["spec"]?["clusterIP"]) == "None"))
         {
             return false;
         }
 
         return model.Selected(Labels(service["spec"]?["selector"])).Any(w =>
             Str(w["metadata"]?["name"]) == to && Containers(w).FirstOrDefault() is { } c
-            && ResolvePort(c, Str(port["targetPort"]) ?? Str(port["port"])) == ListenPort(model, dockerfile, w));
+            && ResolvePort(c, Str(port["targetPort"]) ?? Str(port["port"])) == ListenPort(model, dockerfile, w)
+            && (!headless || url.Port == ListenPort(model, dockerfile, w)));
     }
 
     private static void CheckAutoscalers(KubernetesModel model, List<string> problems)

@@ -6,7 +6,7 @@ using RagPlatform.Embedder.Extensions;
 using RagPlatform.Gateway;
 using RagPlatform.Gateway.Storage;
 using RagPlatform.Generator;
-using RagPlatform.Grpc;
+using RagPlatform.Generator.Extensions;
 using RagPlatform.Inference.Runtime;
 using RagPlatform.Orchestrator;
 using RagPlatform.Orchestrator.Answering;
@@ -16,6 +16,7 @@ using RagPlatform.Orchestrator.Ingestion;
 using RagPlatform.Orchestrator.Storage;
 using RagPlatform.Reranker;
 using RagPlatform.Reranker.Extensions;
+using RagPlatform.ServiceDefaults.Grpc;
 using RagPlatform.Storage;
 using RagPlatform.Testing;
 
@@ -141,8 +142,7 @@ public static class ServiceCatalog
         [
             ModelService("embedder", "Embedder", EmbedderExtensions.HealthService, typeof(EmbedderOptions)),
             ModelService("reranker", "Reranker", RerankerExtensions.HealthService, typeof(RerankerOptions)),
-            // GeneratorExtensions is internal to its host; its constant is read by name (a rename fails here, loudly).
-            ModelService("generator", "Generator", InternalConstant(typeof(GeneratorOptions), "RagPlatform.Generator.GeneratorExtensions", "HealthService"), typeof(GeneratorOptions)),
+            ModelService("generator", "Generator", GeneratorExtensions.HealthService, typeof(GeneratorOptions)),
             new ServiceSpec("orchestrator", Project("Orchestrator"), AssemblyNameOf(Project("Orchestrator")), HealthKind.Grpc,
                 OrchestratorExtensions.HealthServices, "Grpc:Url", null, $"{OrchestratorOptions.SectionName}:{nameof(OrchestratorOptions.DataDirectory)}",
                 null, null,
@@ -177,10 +177,6 @@ public static class ServiceCatalog
         .Bind("Host", typeof(HostOptions))
         // Read by ASP.NET Core's host; the images clear it because the services bind their own address.
         .ProcessVariable("ASPNETCORE_HTTP_PORTS");
-
-    private static string InternalConstant(Type anchor, string typeName, string field) =>
-        anchor.Assembly.GetType(typeName, throwOnError: true)!.GetField(field)?.GetRawConstantValue() as string
-            ?? throw new MissingFieldException(typeName, field);
 
     private static string Project(string folder) =>
         Path.Combine(TestPaths.RepoRoot, "services", folder, $"RagPlatform.{folder}.csproj");

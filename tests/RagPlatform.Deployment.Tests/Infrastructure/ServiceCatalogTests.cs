@@ -59,10 +59,10 @@ public sealed class ServiceCatalogTests
     [Fact]
     public void ProjectClosure_FollowsReferencesTransitively()
     {
-        var closure = ServiceCatalog.ProjectClosure(ServiceCatalog.Get("orchestrator").ProjectPath);
+        var closure = ServiceCatalog.ProjectClosure(ServiceCatalog.Get("embedder").ProjectPath);
 
         Assert.Contains("services/RagPlatform.Inference/RagPlatform.Inference.csproj", closure);
-        Assert.Contains("services/RagPlatform.Grpc/RagPlatform.Grpc.csproj", closure);
+        Assert.Contains("services/RagPlatform.ServiceDefaults/RagPlatform.ServiceDefaults.csproj", closure);
         Assert.DoesNotContain("services/RagPlatform.AI/RagPlatform.AI.csproj", closure);
     }
 }

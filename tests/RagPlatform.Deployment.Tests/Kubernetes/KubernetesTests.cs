@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RagPlatform.Deployment.Tests.Infrastructure;
 using RagPlatform.Gateway;
-using RagPlatform.Grpc;
+using RagPlatform.ServiceDefaults;
+using RagPlatform.ServiceDefaults.Grpc;
 using static RagPlatform.Deployment.Tests.Infrastructure.KubernetesModel;
 
 namespace RagPlatform.Deployment.Tests.Kubernetes;
@@ -82,9 +83,10 @@ public sealed class KubernetesTests
         var bootstrap = Str(secret["stringData"]?["bootstrap-api-key"])!;
 
         Assert.NotEmpty(new GatewayOptions { BootstrapApiKey = bootstrap }.Validate());
-        // Through configuration, as the Secret reaches a service: Grpc__SharedToken → Grpc:SharedToken → the transport's validator.
+        // Through configuration, as the Secret reaches a service: Grpc__SharedToken → Grpc:SharedToken → the gRPC server's validator.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create<string, string?>("Grpc:SharedToken", token)]).Build();
-        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddGrpcTransport().BuildServiceProvider();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration)
+            .AddValidatedOptions<GrpcServerOptions>(GrpcServerOptions.SectionName, o => o.Validate()).BuildServiceProvider();
         var rejection = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<GrpcServerOptions>>().Value);
         Assert.Contains("Grpc:SharedToken", rejection.Message, StringComparison.Ordinal);
     }
@@ -111,6 +113,7 @@ public sealed class KubernetesTests
         { "service selector wrong", "Service reranker: missing, or its selector does not match the reranker pods." },
         { "downstream url wrong port", "Deployment orchestrator: Downstream__Embedder__Url=http://embedder:50052 does not reach" },
         { "gateway points at a missing service", "Deployment gateway: Gateway__OrchestratorUrl=http://orchestrator-svc:50054 does not reach" },
+        { "balanced url names a ClusterIP service", "Deployment orchestrator: Downstream__Embedder__Url=dns:///embedder:50051 does not name a headless Service" },
         { "no generator autoscaler", "HorizontalPodAutoscaler: none scales generator." },
         { "autoscaler targets a typo", "HorizontalPodAutoscaler embedder: must scale an existing Deployment on CPU utilization" },
         { "autoscaled deployment pins replicas", "Deployment embedder: sets replicas although an autoscaler owns the count" },
@@ -146,6 +149,7 @@ public sealed class KubernetesTests
             case "service selector wrong": model.Find("Service", "reranker")!["spec"]!["selector"]!["app.kubernetes.io/name"] = "rerank"; break;
             case "downstream url wrong port": Data("orchestrator-config")["Downstream__Embedder__Url"] = "http://embedder:50052"; break;
             case "gateway points at a missing service": Data("gateway-config")["Gateway__OrchestratorUrl"] = "http://orchestrator-svc:50054"; break;
+            case "balanced url names a ClusterIP service": Data("orchestrator-config")["Downstream__Embedder__Url"] = "dns:///embedder:50051"; break;
             case "no generator autoscaler": model = model.Without(model.Find("HorizontalPodAutoscaler", "generator")!); break;
             case "autoscaler targets a typo": model.Find("HorizontalPodAutoscaler", "embedder")!["spec"]!["scaleTargetRef"]!["name"] = "embeder"; break;
             case "autoscaled deployment pins replicas": model.Find("Deployment", "embedder")!["spec"]!["replicas"] = "2"; break;

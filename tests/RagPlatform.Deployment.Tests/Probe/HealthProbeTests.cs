@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RagPlatform.Grpc;
+using RagPlatform.ServiceDefaults.Grpc;
 using ProbeRunner = RagPlatform.HealthProbe.HealthProbe;
 
 namespace RagPlatform.Deployment.Tests.Probe;
@@ -26,16 +26,18 @@ public sealed class HealthProbeTests : IAsyncLifetime
     {
         var grpc = WebApplication.CreateSlimBuilder();
         grpc.Logging.ClearProviders();
-        grpc.WebHost.UseGrpcEndpoint("http://127.0.0.1:0");
+        grpc.Configuration["Grpc:Url"] = "http://127.0.0.1:0";
         // The services require the shared token on every call but health: the probe never has it.
-        grpc.Services.AddGrpcTransport(o => o.SharedToken = Token);
+        grpc.Configuration["Grpc:SharedToken"] = Token;
+        grpc.AddGrpcServer();
+        grpc.Services.AddServiceReadiness("rag.v1.Ready").AddServiceReadiness("rag.v1.Loading");
         _grpc = grpc.Build();
-        _grpc.MapGrpcHealth();
+        _grpc.MapGrpcServerDefaults();
         await _grpc.StartAsync();
         _grpcUrl = AddressOf(_grpc);
-        var registry = _grpc.Services.GetRequiredService<HealthStatusRegistry>();
-        registry.SetStatus("rag.v1.Ready", ServingStatus.Serving);
-        registry.SetStatus("rag.v1.Loading", ServingStatus.NotServing);
+        var readiness = _grpc.Services.GetRequiredService<ServiceReadiness>();
+        readiness.Set("rag.v1.Ready", ready: true);
+        readiness.Set("rag.v1.Loading", ready: false);
 
         var http = WebApplication.CreateSlimBuilder();
         http.Logging.ClearProviders();

@@ -1,6 +1,6 @@
-using RagPlatform.Contracts.Clients;
+using Grpc.Core;
+using Grpc.Health.V1;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 using RagPlatform.Testing;
 
@@ -21,15 +21,15 @@ public sealed class EmbedderLifecycleTests : IAsyncLifetime
     {
         await using var service = ServiceProcess.Launch(ModelServiceHosts.Embedder(("Embedder__WarmupDelay", "00:00:03")));
         await service.WaitForListeningAsync(Bound);
-        var health = new HealthClient(service.Channel);
-        var embedder = new EmbedderClient(service.Channel);
+        var health = new Health.HealthClient(service.Channel);
+        var embedder = new Contracts.V1.Embedder.EmbedderClient(service.Channel);
 
-        var early = await health.CheckAsync("rag.v1.Embedder", Calls.Bounded());
+        var early = (await health.CheckAsync(new HealthCheckRequest { Service = "rag.v1.Embedder" }, Calls.Bounded())).Status;
         var earlyCall = await Calls.FailureOf(() => embedder.EmbedAsync(new EmbedRequest { Texts = { "too soon" } }, Calls.Bounded()));
-        await service.WaitForStatusAsync(ServingStatus.Serving, Bound);
+        await service.WaitForStatusAsync(HealthCheckResponse.Types.ServingStatus.Serving, Bound);
         var response = await embedder.EmbedAsync(new EmbedRequest { Texts = { "now" } }, Calls.Bounded());
 
-        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing, early);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, early);
         Assert.Equal(StatusCode.Unavailable, earlyCall.StatusCode);
         Assert.Contains("still loading", earlyCall.Detail, StringComparison.Ordinal);
         Assert.Single(response.Embeddings);
@@ -78,10 +78,10 @@ public sealed class EmbedderLifecycleTests : IAsyncLifetime
         await using var service = await ServiceProcess.StartAsync(ModelServiceHosts.Embedder(
             ("Logging__LogLevel__RagPlatform.Embedder.Batching", "Debug"),
             ("Embedder__MaxBatchSize", "8")));
-        var embedder = new EmbedderClient(service.Channel);
+        var embedder = new Contracts.V1.Embedder.EmbedderClient(service.Channel);
         var text = string.Join(' ', Enumerable.Repeat("in flight during shutdown", 40));
         var calls = Enumerable.Range(0, 16)
-            .Select(i => embedder.EmbedAsync(new EmbedRequest { Texts = { Enumerable.Repeat($"{i} {text}", 64) } }, Calls.Bounded()))
+            .Select(i => embedder.EmbedAsync(new EmbedRequest { Texts = { Enumerable.Repeat($"{i} {text}", 64) } }, Calls.Bounded()).ResponseAsync)
             .ToArray();
 
         await service.WaitForOutputAsync(line => line.Contains("Embedded a batch of", StringComparison.Ordinal), Bound);

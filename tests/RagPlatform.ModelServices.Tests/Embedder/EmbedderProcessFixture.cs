@@ -1,4 +1,3 @@
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Runtime;
 using RagPlatform.ModelServices.Tests.Infrastructure;
@@ -14,7 +13,7 @@ public sealed class EmbedderProcessFixture : IAsyncLifetime
 {
     public ServiceProcess Service { get; private set; } = null!;
 
-    public EmbedderClient Client { get; private set; } = null!;
+    public Contracts.V1.Embedder.EmbedderClient Client { get; private set; } = null!;
 
     public TextEmbedder Reference { get; private set; } = null!;
 
@@ -24,7 +23,7 @@ public sealed class EmbedderProcessFixture : IAsyncLifetime
         Service = await ServiceProcess.StartAsync(ModelServiceHosts.Embedder(
             ("Logging__LogLevel__RagPlatform.Embedder.Batching", "Debug"),
             ("Embedder__MaxBatchWait", "00:00:00.020")));
-        Client = new EmbedderClient(Service.Channel);
+        Client = new Contracts.V1.Embedder.EmbedderClient(Service.Channel);
         Reference = TextEmbedder.Open(OnnxSessionFactory.Create(), ModelServiceHosts.LoadModel(ModelServiceHosts.EmbedderModel), new TextEmbedderOptions { Session = ModelServiceHosts.Session });
     }
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 
@@ -27,7 +27,7 @@ public sealed partial class EmbedderProcessTests(EmbedderProcessFixture fixture)
             .Select(i => new EmbedRequest { Texts = { $"call {i}: {Corpus[i % Corpus.Length]}" }, Role = i % 2 == 0 ? EmbedRole.Query : EmbedRole.Passage })
             .ToArray();
 
-        var responses = await Task.WhenAll(requests.Select(r => fixture.Client.EmbedAsync(r, Calls.Bounded())));
+        var responses = await Task.WhenAll(requests.Select(r => fixture.Client.EmbedAsync(r, Calls.Bounded()).ResponseAsync));
 
         for (var i = 0; i < requests.Length; i++)
         {
@@ -65,7 +65,7 @@ public sealed partial class EmbedderProcessTests(EmbedderProcessFixture fixture)
     [Fact]
     public async Task Info_ForgedModel_ReportsForgedAndShape()
     {
-        var info = await fixture.Client.InfoAsync(Calls.Bounded());
+        var info = await fixture.Client.InfoAsync(new InfoRequest(), Calls.Bounded());
 
         Assert.True(info.Forged);
         Assert.Equal(fixture.Reference.Dimensions, info.Dimensions);

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using RagPlatform.Embedder.Batching;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Runtime;
+using RagPlatform.ModelHosting;
 using RagPlatform.ModelServices.Tests.Infrastructure;
-using RagPlatform.ServiceDefaults;
 
 namespace RagPlatform.ModelServices.Tests.Embedder;
 
@@ -68,6 +68,19 @@ public sealed class EmbeddingBatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EmbedAsync_IdleBatcher_RunsTheCallOnTheCallersThreadAlone()
+    {
+        await using var batcher = CreateBatcher(new BatchingOptions(32, TimeSpan.Zero, 1));
+
+        var call = batcher.EmbedAsync(["alone", "and its sibling"], EmbeddingRole.Passage, CancellationToken.None);
+
+        // Done before EmbedAsync returned: no hand-off to the batch loop.
+        Assert.True(call.IsCompletedSuccessfully);
+        Assert.Equal(2, (await call).Length);
+        Assert.Equal([2], _batchSizes);
+    }
+
+    [Fact]
     public async Task EmbedAsync_MixedRoles_EachTextEmbeddedWithItsRole()
     {
         await using var batcher = CreateBatcher(new BatchingOptions(16, TimeSpan.FromMilliseconds(20), 1));
@@ -86,7 +99,8 @@ public sealed class EmbeddingBatcherTests : IAsyncLifetime
         using var entered = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
         await using var batcher = CreateBatcher(new BatchingOptions(4, TimeSpan.Zero, 1), entered, gate);
-        var blocker = batcher.EmbedAsync(["blocks the only batch slot"], EmbeddingRole.Passage, CancellationToken.None);
+        // From another thread, as calls arrive: an idle batcher runs a call on its caller's thread, which the gate holds.
+        var blocker = Task.Run(() => batcher.EmbedAsync(["blocks the only batch slot"], EmbeddingRole.Passage, CancellationToken.None));
         Assert.True(await Task.Run(() => entered.Wait(Bound)));
         using var cancel = new CancellationTokenSource();
         var queued = batcher.EmbedAsync(["cancelled 1", "cancelled 2", "cancelled 3"], EmbeddingRole.Passage, cancel.Token);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 
 namespace RagPlatform.ModelServices.Tests.Generator;
 
@@ -72,8 +72,8 @@ public sealed class GeneratorAdmissionTests(GeneratorProcessFixture generator)
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
             using var call = generator.Client.Generate(GeneratorProcessFixture.LongRequest(),
-                new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(2)));
-            await foreach (var _ in call.ResponseStream)
+                new CallOptions(deadline: DateTime.UtcNow.AddSeconds(2)));
+            await foreach (var _ in call.ResponseStream.ReadAllAsync())
             {
                 chunks++;
             }
@@ -117,8 +117,8 @@ public sealed class GeneratorAdmissionTests(GeneratorProcessFixture generator)
         {
             Completion = Task.Run(async () =>
             {
-                using var call = generator.Client.Generate(GeneratorProcessFixture.LongRequest(), new CallOptions(CancellationToken: _cancel.Token));
-                await foreach (var _ in call.ResponseStream.WithCancellation(_cancel.Token))
+                using var call = generator.Client.Generate(GeneratorProcessFixture.LongRequest(), new CallOptions(cancellationToken: _cancel.Token));
+                await foreach (var _ in call.ResponseStream.ReadAllAsync(_cancel.Token))
                 {
                     _firstChunk.TrySetResult();
                 }

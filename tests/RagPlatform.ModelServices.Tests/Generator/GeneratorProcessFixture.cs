@@ -1,6 +1,5 @@
-using RagPlatform.Contracts.Clients;
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Testing;
 
 namespace RagPlatform.ModelServices.Tests.Generator;
@@ -18,7 +17,7 @@ public sealed class GeneratorProcessFixture : IAsyncLifetime
 
     public ServiceProcess Process => _process ?? throw new InvalidOperationException("The generator process is not started.");
 
-    public GeneratorClient Client => new(Process.Channel);
+    public Contracts.V1.Generator.GeneratorClient Client => new(Process.Channel);
 
     public static string ModelDirectory => TestAssets.TinyModel("qwen2.5");
 
@@ -53,9 +52,9 @@ public sealed class GeneratorProcessFixture : IAsyncLifetime
     public async Task<List<GenerateChunk>> GenerateAllAsync(GenerateRequest request, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        using var call = Client.Generate(request, new CallOptions(CancellationToken: cts.Token));
+        using var call = Client.Generate(request, new CallOptions(cancellationToken: cts.Token));
         var chunks = new List<GenerateChunk>();
-        await foreach (var chunk in call.ResponseStream.WithCancellation(cts.Token))
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync(cts.Token))
         {
             chunks.Add(chunk);
         }

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Inference.Generation;
 using RagPlatform.Inference.Models;
 using RagPlatform.Inference.Runtime;
@@ -103,7 +103,7 @@ public sealed class GeneratorServiceTests(GeneratorProcessFixture generator)
     [Fact]
     public async Task Generate_PromptTooLongForContextWindow_InvalidArgumentWithBothNumbers()
     {
-        var info = await generator.Client.InfoAsync(new CallOptions(Deadline: DateTime.UtcNow.Add(Bound)));
+        var info = await generator.Client.InfoAsync(new InfoRequest(), new CallOptions(deadline: DateTime.UtcNow.Add(Bound)));
         // " word" is one token: this prompt alone nearly fills the window, so 1,024 new tokens cannot fit.
         var prompt = string.Concat(Enumerable.Repeat(" word", info.MaxTokens - 500));
         var request = new GenerateRequest { Prompt = prompt, MaxNewTokens = 1024 };
@@ -120,7 +120,7 @@ public sealed class GeneratorServiceTests(GeneratorProcessFixture generator)
     [Fact]
     public async Task Info_DescribesTheForgedQwenModel()
     {
-        var info = await generator.Client.InfoAsync(new CallOptions(Deadline: DateTime.UtcNow.Add(Bound)));
+        var info = await generator.Client.InfoAsync(new InfoRequest(), new CallOptions(deadline: DateTime.UtcNow.Add(Bound)));
 
         Assert.True(info.Forged);
         Assert.Equal("qwen2", info.Architecture);

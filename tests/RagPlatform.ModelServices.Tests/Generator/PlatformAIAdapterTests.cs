@@ -1,9 +1,8 @@
+using Grpc.Core;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using RagPlatform.AI;
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Testing;
 using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using ChatRole = Microsoft.Extensions.AI.ChatRole;
@@ -144,8 +143,8 @@ public sealed class PlatformAIAdapterTests(GeneratorProcessFixture generator, Em
         });
         Assert.NotEqual(embeddings[0].Vector.ToArray(), embeddings[1].Vector.ToArray());
         Assert.True(embeddings.Usage?.InputTokenCount > 0);
-        var direct = await new EmbedderClient(embedder.Process.Channel).EmbedAsync(
-            new EmbedRequest { Texts = { texts[0] }, Role = EmbedRole.Query }, new CallOptions(Deadline: DateTime.UtcNow.Add(Bound)));
+        var direct = await new Contracts.V1.Embedder.EmbedderClient(embedder.Process.Channel).EmbedAsync(
+            new EmbedRequest { Texts = { texts[0] }, Role = EmbedRole.Query }, new CallOptions(deadline: DateTime.UtcNow.Add(Bound)));
         Assert.Equal(direct.Embeddings[0].Values, embeddings[0].Vector.ToArray());
     }
 }

@@ -1,10 +1,10 @@
-using RagPlatform.Grpc;
+using Grpc.Core;
 
 namespace RagPlatform.ModelServices.Tests.Infrastructure;
 
 internal static class Calls
 {
-    public static CallOptions Bounded() => new(Deadline: DateTime.UtcNow.Add(ModelServiceHosts.CallTimeout));
+    public static CallOptions Bounded() => new(deadline: DateTime.UtcNow.Add(ModelServiceHosts.CallTimeout));
 
     /// <summary>Runs a call that must fail; returns its status.</summary>
     public static async Task<Status> FailureOf(Func<Task> call)
@@ -12,4 +12,7 @@ internal static class Calls
         var error = await Assert.ThrowsAsync<RpcException>(call);
         return error.Status;
     }
+
+    /// <inheritdoc cref="FailureOf(Func{Task})"/>
+    public static Task<Status> FailureOf<T>(Func<AsyncUnaryCall<T>> call) => FailureOf(() => call().ResponseAsync);
 }

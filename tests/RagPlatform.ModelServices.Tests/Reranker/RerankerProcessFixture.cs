@@ -1,4 +1,3 @@
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Inference.Reranking;
 using RagPlatform.Inference.Runtime;
 using RagPlatform.ModelServices.Tests.Infrastructure;
@@ -11,7 +10,7 @@ public sealed class RerankerProcessFixture : IAsyncLifetime
 {
     public ServiceProcess Service { get; private set; } = null!;
 
-    public RerankerClient Client { get; private set; } = null!;
+    public Contracts.V1.Reranker.RerankerClient Client { get; private set; } = null!;
 
     public CrossEncoder Reference { get; private set; } = null!;
 
@@ -19,7 +18,7 @@ public sealed class RerankerProcessFixture : IAsyncLifetime
     {
         await ModelServiceHosts.EnsureAssetsAsync();
         Service = await ServiceProcess.StartAsync(ModelServiceHosts.Reranker());
-        Client = new RerankerClient(Service.Channel);
+        Client = new Contracts.V1.Reranker.RerankerClient(Service.Channel);
         Reference = CrossEncoder.Open(OnnxSessionFactory.Create(), ModelServiceHosts.LoadModel(ModelServiceHosts.RerankerModel), new CrossEncoderOptions { Session = ModelServiceHosts.Session });
     }
 

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 
 namespace RagPlatform.ModelServices.Tests.Reranker;
@@ -100,7 +100,7 @@ public sealed class RerankerProcessTests(RerankerProcessFixture fixture) : IClas
     [Fact]
     public async Task Info_ForgedModel_ReportsForged()
     {
-        var info = await fixture.Client.InfoAsync(Calls.Bounded());
+        var info = await fixture.Client.InfoAsync(new InfoRequest(), Calls.Bounded());
 
         Assert.True(info.Forged);
         Assert.Equal(0, info.Dimensions);

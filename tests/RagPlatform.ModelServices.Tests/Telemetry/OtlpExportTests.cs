@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using RagPlatform.Contracts.Clients;
 using RagPlatform.Contracts.V1;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 using RagPlatform.Testing;
@@ -26,12 +25,15 @@ public sealed class OtlpExportTests
             ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
             ("OTEL_METRIC_EXPORT_INTERVAL", "500"),
             ("OTEL_BSP_SCHEDULE_DELAY", "200")));
-        var client = new RerankerClient(service.Channel);
+        var client = new Contracts.V1.Reranker.RerankerClient(service.Channel);
 
         await client.RerankAsync(new RerankRequest { Query = "capital of France", Passages = { "Paris is the capital of France." } }, Calls.Bounded());
 
         var traces = await collector.WaitForAsync("/v1/traces", "rag.v1.Reranker/Rerank", TimeSpan.FromSeconds(30));
-        var metrics = await collector.WaitForAsync("/v1/metrics", "RagPlatform.Grpc.Server", TimeSpan.FromSeconds(30));
+        // rag.model.requests: the model-call metrics interceptor, exported with the service's own meter.
+        var metrics = await collector.WaitForAsync("/v1/metrics", "rag.model.requests", TimeSpan.FromSeconds(30));
+        // rpc.server.call.duration: every gRPC host's call metrics, on meter RagPlatform.Rpc.Server.
+        await collector.WaitForAsync("/v1/metrics", "RagPlatform.Rpc.Server", TimeSpan.FromSeconds(30));
         Assert.Contains("RagPlatform.Reranker", traces, StringComparison.Ordinal); // service.name
         Assert.Contains("RagPlatform.Reranker", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(collector.Received("/v1/traces"), body => body.Contains("grpc.health.v1", StringComparison.Ordinal));

@@ -110,7 +110,14 @@ public sealed class DegradationTests : IAsyncLifetime
         var documents = await _gateway.ListDocumentsAsync("docs");
         Assert.Equal(2, documents.Count);
         Assert.All(documents, d => Assert.Equal("indexed", d.GetProperty("state").GetString()));
-        Assert.NotEmpty((await _gateway.AskAsync(Question("How do owls hunt?"))).GetProperty("citations").EnumerateArray());
+        // The gateway's channels reconnect on their own backoff (at most 2 s apart): an ask may meet one still waiting.
+        var recovered = await EventuallyAsync(async () =>
+        {
+            using var response = await _gateway.PostAskAsync(Question("How do owls hunt?"));
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+        Assert.NotEmpty(JsonDocument.Parse(recovered.Body).RootElement.GetProperty("citations").EnumerateArray());
     }
 
     private static object Question(string question) => new { collection = "docs", question, maxTokens = 8 };

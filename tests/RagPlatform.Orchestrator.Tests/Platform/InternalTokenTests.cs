@@ -1,6 +1,8 @@
 using System.Net;
-using RagPlatform.Contracts.Clients;
-using RagPlatform.Grpc;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using RagPlatform.Contracts.V1;
 
 namespace RagPlatform.Orchestrator.Tests.Platform;
 
@@ -27,23 +29,24 @@ public sealed class InternalTokenTests : IAsyncLifetime
     public async Task CallWithoutTheToken_Unauthenticated_HealthStillAnswers(PlatformService service)
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_platform.Port(service)}");
-        var deadline = new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10));
+        var deadline = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => service == PlatformService.Embedder
-            ? new EmbedderClient(channel).InfoAsync(deadline)
-            : new CollectionsClient(channel).ListCollectionsAsync(deadline));
+            ? new Contracts.V1.Embedder.EmbedderClient(channel).InfoAsync(new InfoRequest(), deadline).ResponseAsync
+            : new Collections.CollectionsClient(channel).ListCollectionsAsync(new ListCollectionsRequest(), deadline).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
-        Assert.NotEqual(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Unknown, await new HealthClient(channel).CheckAsync("", deadline));
+        Assert.NotEqual(HealthCheckResponse.Types.ServingStatus.Unknown, (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline)).Status);
     }
 
     [Fact]
     public async Task WrongToken_Unauthenticated()
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_platform.Port(PlatformService.Generator)}",
-            new GrpcChannelOptions { DefaultHeaders = InternalToken.Headers("not-the-internal-token-at-all") });
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_platform.Port(PlatformService.Generator)}");
+        var wrongToken = new Metadata { { "authorization", "Bearer not-the-internal-token-at-all" } };
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => new GeneratorClient(channel).InfoAsync(new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10))));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new Contracts.V1.Generator.GeneratorClient(channel)
+            .InfoAsync(new InfoRequest(), wrongToken, DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Grpc;
 using RagPlatform.Orchestrator.Answering;
 
 namespace RagPlatform.Orchestrator.Tests.Unit;

@@ -1,4 +1,4 @@
-using RagPlatform.Grpc;
+using Grpc.Core;
 using RagPlatform.Orchestrator.Answering;
 using RagPlatform.Orchestrator.Ingestion;
 

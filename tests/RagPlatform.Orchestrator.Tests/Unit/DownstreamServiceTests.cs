@@ -1,4 +1,4 @@
-using RagPlatform.Grpc;
+using Grpc.Core;
 using RagPlatform.Orchestrator.Downstream;
 
 namespace RagPlatform.Orchestrator.Tests.Unit;
@@ -8,7 +8,7 @@ namespace RagPlatform.Orchestrator.Tests.Unit;
 /// when its token fires, and then throws RpcException(CANCELLED), as Grpc.Net.Client does for a cancelled call.
 /// </summary>
 [Trait("Category", "Unit")]
-public sealed class DownstreamServiceTests : IDisposable
+public sealed class DownstreamServiceTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly DownstreamService _service = new("Reranker", new DownstreamOptions
@@ -16,9 +16,7 @@ public sealed class DownstreamServiceTests : IDisposable
         Url = "http://127.0.0.1:1",
         Timeout = TimeSpan.FromMilliseconds(300),
         AttemptTimeout = TimeSpan.FromSeconds(5),
-    }, new GrpcChannelOptions(), TimeProvider.System);
-
-    public void Dispose() => _service.Dispose();
+    }, TimeProvider.System);
 
     [Fact]
     public async Task CallAsync_ServiceSlowerThanTimeout_DeadlineExceededNamingTheSetting()
@@ -35,11 +33,9 @@ public sealed class DownstreamServiceTests : IDisposable
     {
         using var caller = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         var slow = new DownstreamService("Reranker", new DownstreamOptions { Url = "http://127.0.0.1:1", Timeout = TimeSpan.FromSeconds(5) },
-            new GrpcChannelOptions(), TimeProvider.System);
-        using (slow)
-        {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.CallAsync(HangsUntilCancelled, DateTime.MaxValue, caller.Token)).WaitAsync(Bound);
-        }
+            TimeProvider.System);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.CallAsync(HangsUntilCancelled, DateTime.MaxValue, caller.Token)).WaitAsync(Bound);
     }
 
     [Theory]
@@ -50,16 +46,16 @@ public sealed class DownstreamServiceTests : IDisposable
     [InlineData(2, StatusCode.ResourceExhausted, 1)] // the service refused work: repeating it adds to the pile
     public async Task CallAsync_FailingCall_TriedOncePlusRetriesOnlyForRetryableStatuses(int maxRetries, StatusCode status, int expectedAttempts)
     {
-        using var service = new DownstreamService("Embedder", new DownstreamOptions
+        var service = new DownstreamService("Embedder", new DownstreamOptions
         {
             Url = "http://127.0.0.1:1",
             MaxRetries = maxRetries,
             RetryDelay = TimeSpan.FromMilliseconds(1),
             MinimumThroughput = 100, // keep the breaker closed: this is about retries
-        }, new GrpcChannelOptions(), TimeProvider.System);
+        }, TimeProvider.System);
         var attempts = 0;
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => service.CallAsync<int>(_ =>
+        var error = await Assert.ThrowsAsync<RpcException>(() => service.CallAsync<int>(Task<int> (_) =>
         {
             Interlocked.Increment(ref attempts);
             throw new RpcException(new Status(status, "failed on purpose"));
@@ -67,6 +63,70 @@ public sealed class DownstreamServiceTests : IDisposable
 
         Assert.Equal(status, error.StatusCode);
         Assert.Equal(expectedAttempts, attempts);
+    }
+
+    [Fact]
+    public async Task CallOnceAsync_Unavailable_TriedOnceNeverRetried()
+    {
+        // Starting a generation is not repeatable (it would sample anew): only the breaker guards it.
+        var service = new DownstreamService("Generator", new DownstreamOptions { Url = "http://127.0.0.1:1", MaxRetries = 2, RetryDelay = TimeSpan.Zero },
+            TimeProvider.System);
+        var attempts = 0;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => service.CallOnceAsync<int>(Task<int> (_) =>
+        {
+            Interlocked.Increment(ref attempts);
+            throw new RpcException(new Status(StatusCode.Unavailable, "down on purpose"));
+        }, DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task CallAsync_RepeatedServiceFailures_CircuitOpensAndFailsFastWithoutCalling()
+    {
+        var service = new DownstreamService("Reranker", new DownstreamOptions
+        {
+            Url = "http://127.0.0.1:1",
+            MaxRetries = 0,
+            MinimumThroughput = 2,
+            FailureRatio = 0.5,
+            BreakDuration = TimeSpan.FromSeconds(30),
+        }, TimeProvider.System);
+        var attempts = 0;
+        Task<int> Failing(CallOptions _)
+        {
+            Interlocked.Increment(ref attempts);
+            throw new RpcException(new Status(StatusCode.Unavailable, "down on purpose"));
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            await Assert.ThrowsAsync<RpcException>(() => service.CallAsync(Failing, DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+        }
+
+        var open = await Assert.ThrowsAsync<RpcException>(() => service.CallAsync(Failing, DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+
+        Assert.Equal(2, attempts);
+        Assert.Equal(StatusCode.Unavailable, open.StatusCode);
+        Assert.Contains("circuit is open", open.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallAsync_GeneratedClientToAClosedPort_UnavailableNamingTheService()
+    {
+        // The real grpc-dotnet client, not a stand-in: its connection failure is what the pipeline retries on.
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress("http://127.0.0.1:1");
+        var embedder = new Contracts.V1.Embedder.EmbedderClient(channel);
+        var service = new DownstreamService("Embedder", new DownstreamOptions { Url = "http://127.0.0.1:1", RetryDelay = TimeSpan.FromMilliseconds(1) },
+            TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => service.CallAsync(
+            o => embedder.EmbedAsync(new Contracts.V1.EmbedRequest { Texts = { "x" } }, o), DateTime.MaxValue, CancellationToken.None)).WaitAsync(Bound);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.StartsWith("Embedder is unavailable", error.Status.Detail, StringComparison.Ordinal);
     }
 
     private static async Task<int> HangsUntilCancelled(CallOptions options)
@@ -78,7 +138,7 @@ public sealed class DownstreamServiceTests : IDisposable
         }
         catch (OperationCanceledException ex)
         {
-            throw new RpcException(new Status(StatusCode.Cancelled, "Call cancelled by the client."), [], ex);
+            throw new RpcException(new Status(StatusCode.Cancelled, "Call canceled by the client.", ex));
         }
     }
 }

@@ -4,13 +4,15 @@
 //   node client.js --target 127.0.0.1:5001 --scenario unary
 //     Runs one named scenario against a ragtest.v1.InteropTest server and prints one JSON line
 //     of observations ({"code":0,...}); the C# test asserts on them. --list prints the names.
-//     "compressed-response" needs a server that gzips its responses (grpc-js servers never do).
+//     "compressed-response" needs a server that gzips its responses (grpc-js servers never do);
+//     "reflection" one that serves grpc.reflection (grpc-js-reflection-client reads it).
 //
 //   node client.js --target 127.0.0.1:5001 --call rag.v1.Embedder/Embed --json '{"texts":["hi"]}'
 //                  [--deadline-ms 5000] [--metadata key=value ...]
 //     Calls ANY unary or server-streaming method of protos/ (or the test proto) with a JSON
 //     request (proto field names), and prints one JSON line per response message
 //     ({"message":{...}}) then {"status":{"code":0,"details":"","metadata":{...}}}.
+const { GrpcReflection } = require('grpc-js-reflection-client');
 const { grpc, load, serviceByName } = require('./protos');
 
 const pkg = load();
@@ -223,6 +225,19 @@ const scenarios = {
     const ended = new Promise((resolve) => call.on('error', (err) => resolve(err.code)));
     call.cancel();
     return { statuses, endCode: await ended };
+  },
+
+  // grpcurl-style, with no proto file: list the server's services over grpc.reflection, fetch one's descriptor,
+  // and call a method through the stub built from it.
+  async reflection(target) {
+    const reflection = new GrpcReflection(target, grpc.credentials.createInsecure());
+    const services = await reflection.listServices();
+    const methods = (await reflection.listMethods('ragtest.v1.InteropTest')).map((m) => m.name);
+    const descriptor = await reflection.getDescriptorBySymbol('ragtest.v1.InteropTest');
+    const reflected = descriptor.getPackageObject({ keepCase: true, longs: String, enums: String, defaults: true });
+    const stub = new reflected.ragtest.v1.InteropTest(target, grpc.credentials.createInsecure());
+    const echo = await unary(stub, 'Echo', { message: 'found by reflection' });
+    return { services, methods, code: echo.code, message: echo.reply && echo.reply.message };
   },
 };
 

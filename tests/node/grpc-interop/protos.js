@@ -1,13 +1,13 @@
 'use strict';
 // Loads the repository's protos with proto-loader: protos/ (rag.v1, grpc.health.v1) and the
-// transport's test-only contract (ragtest.v1), so both sides read the very same files.
+// interop suite's test-only contract (ragtest.v1), so both sides read the very same files.
 const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const protoRoot = path.join(repoRoot, 'protos');
-const testProtoDir = path.join(repoRoot, 'tests', 'RagPlatform.Grpc.Tests', 'Protos');
+const testProtoDir = path.join(repoRoot, 'tests', 'RagPlatform.Interop.Tests', 'Protos');
 
 function load(extraFiles = []) {
   const files = [
