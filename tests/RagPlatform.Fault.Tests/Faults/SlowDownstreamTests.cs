@@ -65,7 +65,8 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
         var answer = await _gateway.AskAsync(new { collection = Collection, question = "Where do comet tails point?", maxTokens = 4 });
 
         Assert.Equal(["rerank"], answer.GetProperty("degraded").EnumerateArray().Select(d => d.GetString()));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"the 1 s reranker budget was not held: {clock.Elapsed.TotalSeconds:F1} s");
+        // Had the orchestrator waited for the reranker, the answer could not come before the reranker's own delay.
+        Assert.True(clock.Elapsed < _reranker.Delay, $"the 1 s reranker budget was not held: {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]
