@@ -78,7 +78,8 @@ public sealed class RunningPlatform : IAsyncDisposable
     }
 
     /// <summary>The typed gateway client with <paramref name="apiKey"/> (the admin key by default); released with the platform.</summary>
-    public RagPlatformClient CreateGatewayClient(string? apiKey = null, int gateway = 0, TimeSpan? timeout = null)
+    /// <param name="rateLimitRetries">429s waited out before one is thrown; 0 where a test counts them.</param>
+    public RagPlatformClient CreateGatewayClient(string? apiKey = null, int gateway = 0, TimeSpan? timeout = null, int rateLimitRetries = 10)
     {
         var http = CreateClient("", timeout, gateway);
         lock (_clients)
@@ -86,7 +87,7 @@ public sealed class RunningPlatform : IAsyncDisposable
             _clients.Add(http);
         }
 
-        return new RagPlatformClient(http, new RagPlatformClientOptions { ApiKey = apiKey ?? ApiKey, RateLimitRetries = 10 });
+        return new RagPlatformClient(http, new RagPlatformClientOptions { ApiKey = apiKey ?? ApiKey, RateLimitRetries = rateLimitRetries });
     }
 
     /// <summary>Starts (or starts again) one instance and waits until it is ready.</summary>
