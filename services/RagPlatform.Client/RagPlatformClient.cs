@@ -29,9 +29,6 @@ public sealed class RagPlatformClient
         _options = options ?? new RagPlatformClientOptions();
     }
 
-    /// <summary>The gateway's base address.</summary>
-    public Uri Gateway => _gateway;
-
     private static RagPlatformJsonContext Json => RagPlatformJsonContext.Default;
 
     public Task<ModelsResource> GetModelsAsync(CancellationToken cancellationToken = default) =>

@@ -31,8 +31,6 @@ internal sealed class GatewayCalls : IDisposable
 
     public RagPlatformClient Client { get; }
 
-    public Uri Url => _target.Url;
-
     public Task<ModelsResource> GetModelsAsync(CancellationToken cancellationToken) =>
         CallAsync("Asking which models are loaded", (client, token) => client.GetModelsAsync(token), cancellationToken);
 

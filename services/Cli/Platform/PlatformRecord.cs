@@ -4,7 +4,7 @@ using RagPlatform.Launcher;
 namespace RagPlatform.Cli.Platform;
 
 /// <summary>One process `rag up` planned: where it listens, its host, and its pid once launched.</summary>
-internal sealed record ServiceRecord(string Name, int Port, string Url, string HostDll, int? Pid = null);
+internal sealed record ServiceRecord(string Name, int Port, string HostDll, int? Pid = null);
 
 /// <summary>
 /// &lt;state&gt;/platform.json: the platform `rag up` planned and the pids of what it launched, so status, down, a
@@ -16,14 +16,12 @@ internal sealed record PlatformRecord(
     string ModelsDirectory,
     string DataDirectory,
     bool InternalToken,
-    DateTimeOffset StartedAt,
     IReadOnlyList<ServiceRecord> Services)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static PlatformRecord Of(PlatformPlan plan, PlatformOptions options) => new(plan.GatewayUrl, options.ModelsDirectory!,
-        options.DataDirectory, options.SharedToken is not null, DateTimeOffset.Now,
-        [.. plan.Services.Select(s => new ServiceRecord(s.Instance.Name, s.Port, s.Url, s.HostDll))]);
+        options.DataDirectory, options.SharedToken is not null, [.. plan.Services.Select(s => new ServiceRecord(s.Instance.Name, s.Port, s.HostDll))]);
 
     public PlatformRecord WithPid(ServiceInstance instance, int pid) =>
         this with { Services = [.. Services.Select(s => s.Name == instance.Name ? s with { Pid = pid } : s)] };

@@ -11,14 +11,4 @@ public static class ServiceHosts
 
     /// <summary>&lt;folder&gt;/&lt;Project&gt;/RagPlatform.&lt;Project&gt;.dll: one published host per subfolder.</summary>
     public static string InFolder(string folder, PlatformService service) => Path.Combine(folder, service.Project, service.HostDllName);
-
-    /// <summary>Every service's host from a repository's build output, checked to exist.</summary>
-    /// <exception cref="FileNotFoundException">A host is not built.</exception>
-    public static IReadOnlyDictionary<PlatformService, string> BuiltInRepository(string repositoryRoot, string configuration)
-    {
-        var hosts = PlatformServices.All.ToDictionary(s => s, s => InRepository(repositoryRoot, configuration, s));
-        return hosts.Values.FirstOrDefault(h => !File.Exists(h)) is { } missing
-            ? throw new FileNotFoundException($"{missing} is not built: build the service (dotnet build -c {configuration}).", missing)
-            : hosts;
-    }
 }
