@@ -19,8 +19,9 @@ public sealed record PlatformOptions(string DataDirectory)
     public IReadOnlyDictionary<PlatformService, string> ModelDirectories { get; init; } = new Dictionary<PlatformService, string>();
 
     /// <summary>
-    /// Orchestrator replicas. More than one must share their state: set Orchestrator__Store=Postgres (and its connection
-    /// string) and Orchestrator__Index=Qdrant in <see cref="Settings"/>; each still gets its own data directory and port.
+    /// Orchestrator replicas. More than one must share their state: set Orchestrator__Store=Postgres (with
+    /// Orchestrator__PostgresConnectionString) and Orchestrator__Index=Qdrant (with Orchestrator__QdrantUrl) in
+    /// <see cref="Settings"/>; each still gets its own data directory, port and health check.
     /// </summary>
     public int Orchestrators { get; init; } = 1;
 

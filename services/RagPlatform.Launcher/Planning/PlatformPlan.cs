@@ -109,11 +109,11 @@ public sealed record PlatformPlan(IReadOnlyList<ServiceLaunch> Services)
             problems.Add($"at least one orchestrator and one gateway (asked for {options.Orchestrators} and {options.Gateways})");
         }
 
-        var store = options.Settings.GetValueOrDefault(PlatformService.Orchestrator)?.GetValueOrDefault("Orchestrator__Store");
-        if (options.Orchestrators > 1 && !string.Equals(store, "Postgres", StringComparison.OrdinalIgnoreCase))
+        var orchestrator = options.Settings.GetValueOrDefault(PlatformService.Orchestrator);
+        if (options.Orchestrators > 1 && !(Is(orchestrator, "Orchestrator__Store", "Postgres") && Is(orchestrator, "Orchestrator__Index", "Qdrant")))
         {
-            // Embedded stores are one replica's files: two orchestrators would each index half the uploads.
-            problems.Add("several orchestrators need a shared store (Orchestrator__Store=Postgres in Settings)");
+            // The embedded queue and index are one replica's files: two orchestrators would each hold half the uploads.
+            problems.Add("several orchestrators need shared state (Orchestrator__Store=Postgres and Orchestrator__Index=Qdrant in Settings)");
         }
 
         if (problems.Count > 0)
@@ -121,6 +121,9 @@ public sealed record PlatformPlan(IReadOnlyList<ServiceLaunch> Services)
             throw new ArgumentException($"The platform cannot be planned: {string.Join("; ", problems)}.", nameof(options));
         }
     }
+
+    private static bool Is(IReadOnlyDictionary<string, string?>? settings, string key, string value) =>
+        string.Equals(settings?.GetValueOrDefault(key), value, StringComparison.OrdinalIgnoreCase);
 
     private static void Overlay(Dictionary<string, string?> environment, IReadOnlyDictionary<string, string?>? values)
     {

@@ -49,7 +49,12 @@ public sealed class PlatformPlanTests
             Gateways = 2,
             Settings = new Dictionary<PlatformService, IReadOnlyDictionary<string, string?>>
             {
-                [PlatformService.Orchestrator] = new Dictionary<string, string?> { ["Orchestrator__Store"] = "Postgres", ["Orchestrator__QueueLeaseDuration"] = "00:00:02" },
+                [PlatformService.Orchestrator] = new Dictionary<string, string?>
+                {
+                    ["Orchestrator__Store"] = "Postgres",
+                    ["Orchestrator__Index"] = "Qdrant",
+                    ["Orchestrator__QueueLeaseDuration"] = "00:00:02",
+                },
             },
             InstanceSettings = new Dictionary<ServiceInstance, IReadOnlyDictionary<string, string?>>
             {
