@@ -133,10 +133,39 @@ public sealed record PlatformPlan(IReadOnlyList<ServiceLaunch> Services)
         }
     }
 
+    /// <summary>
+    /// A free loopback port below the kernel's ephemeral range. A port picked by binding port 0 comes from that range,
+    /// which is also where every outgoing connection's local port comes from: one of them could take it in the seconds
+    /// before the service binds it. Below the range only a process binding that very port could.
+    /// </summary>
     private static int FreePort()
     {
+        var ephemeral = EphemeralRangeStart();
+        for (var attempt = 0; attempt < 100 && ephemeral > 12_000; attempt++)
+        {
+            var port = Random.Shared.Next(ephemeral - 10_000, ephemeral);
+            if (IsPortFree(port))
+            {
+                return port;
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The first port of Linux's ip_local_port_range (32768 by default, and where it cannot be read).</summary>
+    private static int EphemeralRangeStart()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries) is [var low, ..]
+                && int.TryParse(low, out var start) ? start : 32768;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 32768;
+        }
     }
 }

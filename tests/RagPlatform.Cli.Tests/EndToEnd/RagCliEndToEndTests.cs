@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using RagPlatform.Cli.Platform;
 using RagPlatform.Cli.Tests.Evaluation;
@@ -31,12 +29,12 @@ public sealed class RagCliEndToEndTests
         corpus.File("docs/ranking.txt", "Hybrid retrieval fuses dense and BM25 rankings with reciprocal rank fusion before the reranker orders passages.\n");
         var broken = corpus.File("broken.pdf", "this is not a PDF");
         var squad = corpus.File("squad.json", SquadDatasetSourceTests.TwoArticles);
-        var port = FreePort();
         var pids = new Dictionary<string, int>();
         try
         {
             // up: every service healthy, URLs and key printed, forged models called out.
-            var up = await RagAsync(home, "up", "--port", Invariant(port), "--grpc-port-base", "0", "--timeout", "180");
+            // Port 0: the launcher picks free ones (a fixed port is checked free before anything starts).
+            var up = await RagAsync(home, "up", "--port", "0", "--grpc-port-base", "0", "--timeout", "180");
             Assert.True(up.ExitCode == 0, Describe(up, home));
             var key = File.ReadAllText(Path.Combine(home.Path, "api-key")).Trim();
             if (!OperatingSystem.IsWindows())
@@ -44,8 +42,9 @@ public sealed class RagCliEndToEndTests
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(home.Path, "api-key")));
             }
 
-            Assert.Contains($"gateway  http://127.0.0.1:{port}", up.StandardOutput, StringComparison.Ordinal);
-            Assert.Contains($"web UI   http://127.0.0.1:{port}/", up.StandardOutput, StringComparison.Ordinal);
+            var gateway = Regex.Match(up.StandardOutput, @"gateway  (http://127\.0\.0\.1:\d+)").Groups[1].Value;
+            Assert.True(gateway.Length > 0, Describe(up, home));
+            Assert.Contains($"web UI   {gateway}/", up.StandardOutput, StringComparison.Ordinal);
             Assert.Contains(key, up.StandardOutput, StringComparison.Ordinal);
             Assert.Contains("FORGED", up.StandardError, StringComparison.Ordinal);
             foreach (var (service, pid) in RecordedPids(home))
@@ -56,7 +55,7 @@ public sealed class RagCliEndToEndTests
 
             Assert.Equal(Services, pids.Keys);
 
-            var again = await RagAsync(home, "up", "--port", Invariant(port), "--grpc-port-base", "0");
+            var again = await RagAsync(home, "up", "--port", "0", "--grpc-port-base", "0");
             Assert.Equal(0, again.ExitCode);
             Assert.Contains("already running", again.StandardError, StringComparison.Ordinal);
 
@@ -106,7 +105,7 @@ public sealed class RagCliEndToEndTests
             Assert.Contains("degraded: rerank", degraded.StandardError, StringComparison.Ordinal);
 
             // up again, like `docker compose up`: only the dead reranker is started, on its port; the rest keep running.
-            var recovered = await RagAsync(home, "up", "--port", Invariant(port + 1), "--timeout", "180");
+            var recovered = await RagAsync(home, "up", "--port", "18080", "--timeout", "180");
             Assert.True(recovered.ExitCode == 0, Describe(recovered, home));
             Assert.Contains("Started again: reranker.", recovered.StandardError, StringComparison.Ordinal);
             var after = RecordedPids(home);
@@ -114,7 +113,7 @@ public sealed class RagCliEndToEndTests
             Assert.NotEqual(pids["reranker"], after["reranker"]);
             Assert.True(ProcessSignals.IsRunning(after["reranker"], HostDll("reranker")));
             pids["reranker"] = after["reranker"];
-            Assert.Contains($"gateway  http://127.0.0.1:{port}", recovered.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"gateway  {gateway}", recovered.StandardOutput, StringComparison.Ordinal);
             var healthy = await RagAsync(home, "status");
             Assert.True(healthy.ExitCode == 0, Describe(healthy, home));
             var whole = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--max-tokens", "8");
@@ -160,11 +159,4 @@ public sealed class RagCliEndToEndTests
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
