@@ -5,6 +5,7 @@ using RagPlatform.Contracts.V1;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Models;
 using RagPlatform.Inference.Runtime;
+using RagPlatform.Launcher;
 using RagPlatform.Testing;
 
 // Usage: RagPlatform.Bench.ModelServices [--size real|tiny] [--seconds 8] [--clients 1,8,64] [--threads 2]

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RagPlatform.Contracts.V1;
-using RagPlatform.Testing;
+using RagPlatform.Launcher;
 
 namespace RagPlatform.Bench.Platform;
 
@@ -22,14 +22,14 @@ internal static class AskBenchmark
         var loadAtStart = Stats.LoadAverage();
         Log($"models {settings.Models}, users {string.Join(",", settings.Users)}, {Bound(settings)} per level, max tokens {settings.MaxTokens}, load {loadAtStart}");
         await using var bench = await BenchPlatform.StartAsync(settings, Overrides(maxUsers));
-        var models = await bench.ModelsAsync(cancellationToken);
+        var models = await bench.Gateway.GetModelsAsync(cancellationToken);
         Log($"ingesting {corpus.Paragraphs.Count} SQuAD paragraphs");
         var ingest = await bench.IngestAsync(corpus.Paragraphs, cancellationToken);
         Log($"indexed in {ingest.TotalSeconds:F1} s");
 
         var keys = await bench.CreateUserKeysAsync(maxUsers, cancellationToken);
-        var clients = keys.Select(k => bench.Platform.CreateClient(k, TimeSpan.FromMinutes(5))).ToList();
-        using var generatorChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{bench.Platform.Port(PlatformService.Generator)}");
+        var clients = keys.Select(k => bench.Platform.CreateGatewayClient(k, timeout: TimeSpan.FromMinutes(5), rateLimitRetries: 0)).ToList();
+        using var generatorChannel = GrpcChannel.ForAddress(bench.Platform.Url(PlatformService.Generator));
         // The ask's budget: timeoutSeconds when given, else the gateway's default Gateway:AskTimeout of 60 s.
         var peer = new GeneratorPeer(generatorChannel, settings.MaxTokens, TimeSpan.FromSeconds(settings.TimeoutSeconds ?? 60));
         long nextQuestion = 0;
@@ -40,7 +40,6 @@ internal static class AskBenchmark
             return new AskCall(clients[user], settings).AskAsync(question, stream: (turn + user) % 2 == 1, ct);
         }
 
-        try
         {
             Log($"warm-up: {settings.Warmup.TotalSeconds} s of asks and bare generations");
             var warm = await ClosedLoop.RunAsync(1, settings.Warmup, null, Ask, cancellationToken);
@@ -89,10 +88,6 @@ internal static class AskBenchmark
 
             Log($"results in {directory}");
             return levels.Any(l => l.Ask.Samples.Any(s => s.Error is not null) || l.Generate.Samples.Any(s => s.Error is not null)) ? 1 : 0;
-        }
-        finally
-        {
-            clients.ForEach(c => c.Dispose());
         }
     }
 

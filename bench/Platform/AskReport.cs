@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using RagPlatform.Client;
+using RagPlatform.Launcher;
 
 namespace RagPlatform.Bench.Platform;
 
@@ -33,11 +34,10 @@ internal static class AskReport
         [.. levels.SelectMany(l => new[] { OfAsk(l), OfGenerate(l) })];
 
     public static string Markdown(BenchSettings settings, IReadOnlyList<AskLevel> levels, TimeSpan ingest, SquadSet corpus,
-        string loadAtStart, string loadAtEnd, JsonElement models, IReadOnlyDictionary<RagPlatform.Testing.PlatformService, long?> residentAtEnd)
+        string loadAtStart, string loadAtEnd, ModelsResource models, IReadOnlyDictionary<PlatformService, long?> residentAtEnd)
     {
         var text = new StringBuilder();
-        var modelIds = string.Join(", ", models.GetProperty("services").EnumerateArray()
-            .Select(s => $"{s.GetProperty("role").GetString()}: {s.GetProperty("modelId").GetString()}"));
+        var modelIds = string.Join(", ", models.Services.Select(s => $"{s.Role}: {s.ModelId}"));
         Line(text, $"Models: {settings.Models} ({modelIds}). Corpus: {corpus.Paragraphs.Count} SQuAD dev paragraphs indexed in {ingest.TotalSeconds:F1} s.");
         Line(text, $"Each level: {(settings.Requests is { } r ? $"{r} requests" : $"{settings.Duration.TotalSeconds:0} s")} of closed-loop users per path, " +
             $"in {settings.Rounds} interleaved rounds (ask, bare generate, ask, ...), mode {settings.Mode}, " +

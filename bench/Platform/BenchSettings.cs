@@ -1,5 +1,5 @@
 using System.Globalization;
-using RagPlatform.Testing;
+using RagPlatform.Launcher;
 
 namespace RagPlatform.Bench.Platform;
 

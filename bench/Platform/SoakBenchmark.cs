@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
-using RagPlatform.Testing;
+using RagPlatform.Client;
+using RagPlatform.Launcher;
 
 namespace RagPlatform.Bench.Platform;
 
@@ -33,8 +31,8 @@ internal static class SoakBenchmark
         var ingest = await bench.IngestAsync(corpus.Paragraphs, cancellationToken);
         Log($"indexed in {ingest.TotalSeconds:F1} s");
         var key = (await bench.CreateUserKeysAsync(1, cancellationToken))[0];
-        using var http = bench.Platform.CreateClient(key, TimeSpan.FromMinutes(2));
-        var ask = new AskCall(http, settings);
+        var gateway = bench.Platform.CreateGatewayClient(key, timeout: TimeSpan.FromMinutes(2), rateLimitRetries: 0);
+        var ask = new AskCall(gateway, settings);
         await ClosedLoop.RunAsync(1, settings.Warmup, null, (_, turn, ct) => ask.AskAsync(corpus.Questions[(int)turn].Question, turn % 2 == 1, ct), cancellationToken);
         var documentIds = corpus.Paragraphs.Select(p => p.DocumentId).ToArray();
         Task[] Schedule(OpenLoop loop, TimeSpan duration) =>
@@ -44,8 +42,8 @@ internal static class SoakBenchmark
                 var answer = await ask.AskAsync(corpus.Questions[(int)(k % corpus.Questions.Count)].Question, stream: k % 2 == 1, ct);
                 return answer.Error;
             }, cancellationToken),
-            loop.ScheduleAsync("read", settings.ReadRate, duration, (k, ct) => ReadAsync(http, k, documentIds, ct), cancellationToken),
-            loop.ScheduleAsync("upload", 1 / settings.UploadEverySeconds, duration, (k, ct) => UploadAsync(http, k, corpus, ct), cancellationToken),
+            loop.ScheduleAsync("read", settings.ReadRate, duration, (k, ct) => ReadAsync(gateway, k, documentIds, ct), cancellationToken),
+            loop.ScheduleAsync("upload", 1 / settings.UploadEverySeconds, duration, (k, ct) => UploadAsync(gateway, k, corpus, ct), cancellationToken),
         ];
 
         if (settings.SoakWarmup > TimeSpan.Zero)
@@ -83,27 +81,31 @@ internal static class SoakBenchmark
     }
 
     /// <summary>Mostly one document's status; every fourth read a page of the listing.</summary>
-    private static async Task<string?> ReadAsync(HttpClient http, long k, string[] documentIds, CancellationToken cancellationToken)
-    {
-        var path = k % 4 == 3
-            ? $"/v1/collections/{BenchPlatform.Collection}/documents?pageSize=100"
-            : $"/v1/collections/{BenchPlatform.Collection}/documents/{documentIds[k * 31 % documentIds.Length]}";
-        using var response = await http.GetAsync(path, cancellationToken);
-        _ = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return response.StatusCode == HttpStatusCode.OK ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<string?> ReadAsync(RagPlatformClient gateway, long k, string[] documentIds, CancellationToken cancellationToken) =>
+        ErrorOfAsync(() => k % 4 == 3
+            ? gateway.ListDocumentsAsync(BenchPlatform.Collection, 100, cancellationToken: cancellationToken)
+            : (Task)gateway.GetDocumentAsync(BenchPlatform.Collection, documentIds[k * 31 % documentIds.Length], cancellationToken));
 
     /// <summary>Replaces one of ten rotating documents with new text: a re-index each time, a bounded index.</summary>
-    private static async Task<string?> UploadAsync(HttpClient http, long k, SquadSet corpus, CancellationToken cancellationToken)
+    private static Task<string?> UploadAsync(RagPlatformClient gateway, long k, SquadSet corpus, CancellationToken cancellationToken)
     {
         var text = $"{corpus.Paragraphs[(int)(k * 7 % corpus.Paragraphs.Count)].Text}\n\nRevision {k} of this soak document.";
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(text));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-        form.Add(file, "file", $"soak-{k % RotatingDocuments:D2}.txt");
-        using var response = await http.PostAsync($"/v1/collections/{BenchPlatform.Collection}/documents", form, cancellationToken);
-        _ = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return response.StatusCode == HttpStatusCode.Accepted ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ErrorOfAsync(() => gateway.UploadDocumentAsync(BenchPlatform.Collection, new UploadFile($"soak-{k % RotatingDocuments:D2}.txt", Encoding.UTF8.GetBytes(text)),
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Null when the call succeeded, else the refusal's HTTP status.</summary>
+    private static async Task<string?> ErrorOfAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return null;
+        }
+        catch (RagPlatformException ex)
+        {
+            return ((int)ex.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static async Task SampleMemoryAsync(BenchPlatform bench, Stopwatch clock, BenchSettings settings, List<MemorySample> memory,

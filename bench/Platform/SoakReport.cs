@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using RagPlatform.Testing;
+using RagPlatform.Launcher;
 
 namespace RagPlatform.Bench.Platform;
 
@@ -36,7 +36,7 @@ internal static class SoakReport
         var errors = samples.Where(s => s.Error is not null).GroupBy(s => $"{s.Kind}: {s.Error}").ToDictionary(g => g.Key, g => g.Count());
         var baseline = settings.SoakWarmup > TimeSpan.Zero ? memory[0]
             : memory.FirstOrDefault(m => m.At >= BaselineAfter - TimeSpan.FromSeconds(5)) is { } late && late != memory[^1] ? late : memory[0];
-        var growth = Enum.GetValues<PlatformService>().Select(service =>
+        var growth = PlatformServices.All.Select(service =>
         {
             var (start, at2, end) = (memory[0].Bytes[service], baseline.Bytes[service], memory[^1].Bytes[service]);
             var bound = Math.Max(settings.RssGrowthFloorBytes, (long)((at2 ?? 0) * settings.RssGrowthPercent / 100));
@@ -74,7 +74,7 @@ internal static class SoakReport
         Line(text, "");
         Line(text, "Resident memory (VmRSS, MiB) of each process:");
         Line(text, "");
-        var services = Enum.GetValues<PlatformService>();
+        var services = PlatformServices.All;
         Line(text, $"| at | {string.Join(" | ", services)} |");
         Line(text, $"|---|{string.Concat(services.Select(_ => "---|"))}");
         foreach (var m in result.Memory)

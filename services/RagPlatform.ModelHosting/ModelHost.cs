@@ -20,8 +20,6 @@ public sealed class ModelHost<TModel> : IDisposable
     /// <summary>The grpc.health.v1 service name this model's readiness is reported under, e.g. "rag.v1.Embedder".</summary>
     public string HealthService { get; }
 
-    public bool IsReady => Volatile.Read(ref _model) is not null;
-
     /// <exception cref="RpcException">UNAVAILABLE while the model is loading.</exception>
     public TModel Model => Volatile.Read(ref _model) ?? throw NotReady();
 

@@ -26,8 +26,6 @@ public sealed class ModelServiceMetrics
         _batchSize = _meter.CreateHistogram<int>("rag.model.batch.size", "{item}", "Texts or pairs per model batch.");
     }
 
-    public string MeterName => _meter.Name;
-
     public void RecordCall(string method, StatusCode status, long startedTimestamp)
     {
         var tags = new TagList { { "rpc.method", method }, { "rpc.grpc.status_code", (int)status } };

@@ -1,4 +1,3 @@
-using System.Net;
 using RagPlatform.Retrieval;
 using Xunit.Abstractions;
 
@@ -58,38 +57,30 @@ public sealed class QdrantPlatformTests(ITestOutputHelper output)
                 },
             }).WaitAsync(TimeSpan.FromMinutes(3));
             await using var qdrant = new QdrantIndex(new QdrantIndexOptions { Endpoint = new Uri(qdrantUrl), ApiKey = apiKey });
-            var gateway = new GatewayClient(platform.CreateClient());
+            var gateway = platform.CreateGatewayClient();
 
-            using (var created = await gateway.CreateCollectionAsync(Collection).WaitAsync(TimeSpan.FromSeconds(30)))
-            {
-                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            }
-
-            using (var uploaded = await gateway.UploadTextAsync(Collection, "lighthouses.md", Text, DocumentId).WaitAsync(TimeSpan.FromSeconds(30)))
-            {
-                Assert.Equal(HttpStatusCode.Accepted, uploaded.StatusCode);
-            }
+            await gateway.CreateCollectionAsync(Collection).WaitAsync(TimeSpan.FromSeconds(30));
+            var uploaded = await gateway.UploadDocumentAsync(Collection, new UploadFile("lighthouses.md", System.Text.Encoding.UTF8.GetBytes(Text)), DocumentId)
+                .WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(DocumentId, uploaded.DocumentId);
 
             var document = Assert.Single(await gateway.WaitUntilSettledAsync(Collection, TimeSpan.FromSeconds(90)));
-            Assert.Equal("indexed", document.GetProperty("state").GetString());
-            var chunks = document.GetProperty("chunkCount").GetInt32();
+            Assert.Equal(DocumentStates.Indexed, document.State);
+            var chunks = document.ChunkCount;
             Assert.True(chunks > 0);
             Assert.Equal(chunks, await qdrant.CountAsync(Collection).WaitAsync(TimeSpan.FromSeconds(30)));
             Assert.False(Directory.Exists(Path.Combine(data.FullName, "orchestrator", "index")), "the embedded index was opened");
 
             // Lexical: the forged test models' dense vectors are noise (see SquadAnswerTests).
-            var answer = await gateway.AskAsync(new { collection = Collection, question = "Who wound the clockwork of the lighthouse lens?", mode = "lexical", maxTokens = 8 })
+            var answer = await gateway.AskAsync(new AskRequest(Collection, "Who wound the clockwork of the lighthouse lens?") { Mode = RetrievalModes.Lexical, MaxTokens = 8 })
                 .WaitAsync(TimeSpan.FromSeconds(60));
-            var citations = answer.GetProperty("citations").EnumerateArray().ToList();
+            var citations = answer.Citations;
             output.WriteLine($"{chunks} chunks in Qdrant at {qdrantUrl}; {citations.Count} citations");
             Assert.NotEmpty(citations);
-            Assert.All(citations, c => Assert.Equal(DocumentId, c.GetProperty("documentId").GetString()));
-            Assert.Contains(citations, c => c.GetProperty("text").GetString()!.Contains("clockwork", StringComparison.Ordinal));
+            Assert.All(citations, c => Assert.Equal(DocumentId, c.DocumentId));
+            Assert.Contains(citations, c => c.Text.Contains("clockwork", StringComparison.Ordinal));
 
-            using (var deleted = await gateway.Http.DeleteAsync($"/v1/collections/{Collection}/documents/{DocumentId}").WaitAsync(TimeSpan.FromSeconds(30)))
-            {
-                Assert.True(deleted.IsSuccessStatusCode, $"delete answered {(int)deleted.StatusCode}");
-            }
+            await gateway.DeleteDocumentAsync(Collection, DocumentId).WaitAsync(TimeSpan.FromSeconds(30));
 
             Assert.Equal(0, await qdrant.CountAsync(Collection).WaitAsync(TimeSpan.FromSeconds(30)));
         }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace RagPlatform.EndToEnd.Tests;
@@ -26,20 +25,18 @@ public sealed class SquadAnswerTests(SquadPlatformFixture fixture, ITestOutputHe
         var goldFound = 0;
         for (var i = 0; i < questions.Count; i++)
         {
-            var body = new { collection = SquadPlatformFixture.Collection, question = questions[i].Question, mode = "lexical", topK = 5, topN = 5, maxTokens = 8 };
+            var body = new AskRequest(SquadPlatformFixture.Collection, questions[i].Question) { Mode = RetrievalModes.Lexical, TopK = 5, TopN = 5, MaxTokens = 8 };
             var (answer, citations) = i % 2 == 0 ? await AskJsonAsync(body) : await AskStreamAsync(body);
 
             Assert.False(string.IsNullOrEmpty(answer), $"question {i} got an empty answer");
             Assert.NotEmpty(citations);
             foreach (var citation in citations)
             {
-                var documentId = citation.GetProperty("documentId").GetString()!;
-                Assert.True(paragraphs.TryGetValue(documentId, out var text), $"citation of unknown document '{documentId}'");
-                var (start, end) = (citation.GetProperty("start").GetInt32(), citation.GetProperty("end").GetInt32());
-                Assert.Equal(text[start..end], citation.GetProperty("text").GetString());
+                Assert.True(paragraphs.TryGetValue(citation.DocumentId, out var text), $"citation of unknown document '{citation.DocumentId}'");
+                Assert.Equal(text[citation.Start..citation.End], citation.Text);
             }
 
-            goldFound += citations.Any(c => c.GetProperty("documentId").GetString() == questions[i].GoldDocumentId) ? 1 : 0;
+            goldFound += citations.Any(c => c.DocumentId == questions[i].GoldDocumentId) ? 1 : 0;
         }
 
         var recall = (double)goldFound / questions.Count;
@@ -50,11 +47,11 @@ public sealed class SquadAnswerTests(SquadPlatformFixture fixture, ITestOutputHe
     [Fact]
     public async Task HybridAsk_ForgedModels_SaidPlainly()
     {
-        var answer = await fixture.Gateway.AskAsync(new { collection = SquadPlatformFixture.Collection, question = fixture.Questions[0].Question, maxTokens = 4 });
+        var answer = await fixture.Gateway.AskAsync(new AskRequest(SquadPlatformFixture.Collection, fixture.Questions[0].Question) { MaxTokens = 4 });
 
-        Assert.True(answer.GetProperty("forgedModels").GetBoolean());
-        Assert.Empty(answer.GetProperty("degraded").EnumerateArray());
-        Assert.Equal(5, answer.GetProperty("usage").GetProperty("promptPassages").GetInt32());
+        Assert.True(answer.ForgedModels);
+        Assert.Empty(answer.Degraded);
+        Assert.Equal(5, answer.Usage.PromptPassages);
     }
 
     [Theory]
@@ -70,18 +67,23 @@ public sealed class SquadAnswerTests(SquadPlatformFixture fixture, ITestOutputHe
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private async Task<(string Answer, List<JsonElement> Citations)> AskJsonAsync(object body)
+    private async Task<(string Answer, IReadOnlyList<CitationResource> Citations)> AskJsonAsync(AskRequest body)
     {
         var answer = await fixture.Gateway.AskAsync(body);
-        return (answer.GetProperty("answer").GetString()!, [.. answer.GetProperty("citations").EnumerateArray()]);
+        return (answer.Answer, answer.Citations);
     }
 
-    private async Task<(string Answer, List<JsonElement> Citations)> AskStreamAsync(object body)
+    private async Task<(string Answer, IReadOnlyList<CitationResource> Citations)> AskStreamAsync(AskRequest body)
     {
-        var events = await fixture.Gateway.AskStreamAsync(body);
-        var tokens = events.TakeWhile(e => e.Name == "token").ToList();
+        var events = new List<IAnswerEvent>();
+        await foreach (var next in fixture.Gateway.AskStreamAsync(body))
+        {
+            events.Add(next);
+        }
+
+        var tokens = events.TakeWhile(e => e is AnswerToken).Cast<AnswerToken>().ToList();
         Assert.NotEmpty(tokens);
-        Assert.Equal(["citations", "done"], events.Skip(tokens.Count).Select(e => e.Name));
-        return (string.Concat(tokens.Select(t => t.Data.GetProperty("text").GetString())), [.. events[tokens.Count].Data.EnumerateArray()]);
+        Assert.Equal([typeof(AnswerCitations), typeof(AnswerDone)], events.Skip(tokens.Count).Select(e => e.GetType()));
+        return (string.Concat(tokens.Select(t => t.Text)), ((AnswerCitations)events[tokens.Count]).Citations);
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace RagPlatform.EndToEnd.Tests;
 
 /// <summary>The platform started once with every SQuAD dev paragraph uploaded through the gateway and indexed.</summary>
@@ -10,7 +8,7 @@ public sealed class SquadPlatformFixture : IAsyncLifetime
 
     public RunningPlatform Platform { get; private set; } = null!;
 
-    public GatewayClient Gateway { get; private set; } = null!;
+    public RagPlatformClient Gateway { get; private set; } = null!;
 
     public IReadOnlyList<SquadParagraph> Paragraphs { get; private set; } = [];
 
@@ -20,25 +18,21 @@ public sealed class SquadPlatformFixture : IAsyncLifetime
     {
         (Paragraphs, Questions) = SquadCorpus.Load();
         Platform = await RunningPlatform.StartAsync(new PlatformOptions(_data));
-        Gateway = new GatewayClient(Platform.CreateClient());
-        using (var created = await Gateway.CreateCollectionAsync(Collection))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
+        Gateway = Platform.CreateGatewayClient();
+        await Gateway.CreateCollectionAsync(Collection);
 
         // Twenty files per request and four requests in flight, as a bulk client would upload.
-        await Parallel.ForEachAsync(Paragraphs.Chunk(20), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, _) =>
+        await Parallel.ForEachAsync(Paragraphs.Chunk(20), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, token) =>
         {
-            using var response = await Gateway.UploadManyAsync(Collection, [.. batch.Select(p => (p.DocumentId, System.Text.Encoding.UTF8.GetBytes(p.Text)))]);
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var accepted = await Gateway.UploadDocumentsAsync(Collection, [.. batch.Select(p => new UploadFile(p.DocumentId, System.Text.Encoding.UTF8.GetBytes(p.Text)))], token);
+            Assert.Equal(batch.Length, accepted.Count);
         });
         var settled = await Gateway.WaitUntilSettledAsync(Collection, TimeSpan.FromMinutes(5));
-        Assert.Equal(Paragraphs.Count, settled.Count(d => d.GetProperty("state").GetString() == "indexed"));
+        Assert.Equal(Paragraphs.Count, settled.Count(d => d.State == DocumentStates.Indexed));
     }
 
     public async Task DisposeAsync()
     {
-        Gateway?.Http.Dispose();
         if (Platform is not null)
         {
             await Platform.DisposeAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using RagPlatform.Client;
 
 namespace RagPlatform.Gateway.Tests;
 
@@ -93,9 +94,9 @@ public sealed class KeyManagementTests(GatewayFactory factory) : IClassFixture<G
 
     private static async Task<string> CreateKeyAsync(HttpClient client, string name, string[] collections, bool admin)
     {
-        using var response = await client.PostAsJsonAsync("/v1/keys", new { name, collections, admin });
-        var created = await GatewayClient.JsonOf(response, HttpStatusCode.Created);
-        var secret = created.GetProperty("key").GetString()!;
+        var created = await new RagPlatformClient(client).CreateKeyAsync(new CreateKeyRequest(name, collections) { Admin = admin });
+        Assert.Equal((name, admin), (created.Details.Name, created.Details.Admin));
+        var secret = created.Key;
         Assert.StartsWith("rag_", secret, StringComparison.Ordinal);
         return secret;
     }

@@ -1,90 +1,74 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
+using RagPlatform.Client;
+using RagPlatform.Launcher;
 
 namespace RagPlatform.Testing;
 
-public enum PlatformService
-{
-    Embedder,
-    Reranker,
-    Generator,
-    Orchestrator,
-    Gateway,
-}
-
-/// <summary>How to start the whole platform for a test.</summary>
-/// <param name="DataDirectory">Holds the orchestrator's index and queue and the gateway's keys; survives restarts.</param>
-public sealed record PlatformOptions(string DataDirectory)
-{
-    /// <summary>The admin key the gateway is started with.</summary>
-    public string ApiKey { get; init; } = "rag_test_admin_key_0123456789abcdef";
-
-    /// <summary>When set, every internal gRPC service requires it (Grpc:SharedToken).</summary>
-    public string? SharedToken { get; init; }
-
-    /// <summary>Extra configuration per service, as environment variables (Section__Key); null removes one.</summary>
-    public IReadOnlyDictionary<PlatformService, IReadOnlyDictionary<string, string?>> Settings { get; init; } =
-        new Dictionary<PlatformService, IReadOnlyDictionary<string, string?>>();
-
-    /// <summary>Directory holding minilm-embedder/, minilm-reranker/ and qwen2.5/; the tiny forged models by default.</summary>
-    public string? ModelsDirectory { get; init; }
-}
-
 /// <summary>
-/// The five services as REAL processes on loopback, wired together as `rag up` wires them: Embedder, Reranker and
-/// Generator, the Orchestrator over them, the Gateway in front. Ports are chosen once, so a service killed and started
-/// again comes back where its clients expect it (what a fault test needs).
+/// The platform as REAL processes on loopback, for a test: RagPlatform.Launcher's plan and launcher (as `rag up` uses
+/// them) with the tests' defaults: hosts built in the tests' configuration, the tiny forged models, one ONNX Runtime
+/// thread per model service, a known admin key. Ports are chosen once, so a service killed and started again comes
+/// back where its clients expect it (what a fault test needs).
 /// </summary>
 public sealed class RunningPlatform : IAsyncDisposable
 {
-    private readonly PlatformOptions _options;
-    private readonly Dictionary<PlatformService, int> _ports;
-    private readonly Dictionary<PlatformService, ServiceProcess> _running = [];
+    /// <summary>The admin key the gateways start with unless the options name another.</summary>
+    public const string TestApiKey = "rag_test_admin_key_0123456789abcdef";
 
-    private RunningPlatform(PlatformOptions options)
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private readonly List<HttpClient> _clients = [];
+
+    private RunningPlatform(PlatformLauncher launcher, string apiKey)
     {
-        _options = options;
-        _ports = Enum.GetValues<PlatformService>().ToDictionary(s => s, _ => FreePort());
+        Launcher = launcher;
+        ApiKey = apiKey;
     }
 
-    public string GatewayUrl => $"http://127.0.0.1:{_ports[PlatformService.Gateway]}";
+    public PlatformLauncher Launcher { get; }
 
-    public string ApiKey => _options.ApiKey;
+    public PlatformPlan Plan => Launcher.Plan;
 
-    public ServiceProcess this[PlatformService service] => _running[service];
+    /// <summary>The first gateway.</summary>
+    public string GatewayUrl => Plan.GatewayUrl;
 
-    public int Port(PlatformService service) => _ports[service];
+    public string ApiKey { get; }
+
+    /// <summary>The running process of one instance (<c>platform[PlatformService.Orchestrator]</c> is the first orchestrator).</summary>
+    public ServiceProcess this[ServiceInstance instance] => (ServiceProcess)(Launcher[instance] ?? throw new InvalidOperationException($"The {instance} was never started."));
+
+    public int Port(ServiceInstance instance) => Plan[instance].Port;
+
+    public string Url(ServiceInstance instance) => Plan[instance].Url;
 
     public static async Task<RunningPlatform> StartAsync(PlatformOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (options.ModelsDirectory is null)
         {
             await TestAssets.EnsureTinyModelsAsync();
         }
 
-        var platform = new RunningPlatform(options);
+        var launcher = new PlatformLauncher(PlatformPlan.Create(WithTestDefaults(options)));
         try
         {
-            await Task.WhenAll(
-                platform.StartServiceAsync(PlatformService.Embedder),
-                platform.StartServiceAsync(PlatformService.Reranker),
-                platform.StartServiceAsync(PlatformService.Generator));
-            await platform.StartServiceAsync(PlatformService.Orchestrator);
-            await platform.StartServiceAsync(PlatformService.Gateway);
-            return platform;
+            await launcher.UpAsync(StartTimeout, CancellationToken.None);
+            return new RunningPlatform(launcher, options.ApiKey ?? TestApiKey);
         }
         catch
         {
-            await platform.DisposeAsync();
+            await launcher.DisposeAsync();
             throw;
         }
     }
 
-    /// <summary>An HTTP client for the gateway with <paramref name="apiKey"/> (the admin key by default; "" for none).</summary>
-    public HttpClient CreateClient(string? apiKey = null, TimeSpan? timeout = null)
+    /// <summary>An HTTP client for a gateway with <paramref name="apiKey"/> (the admin key by default; "" for none).</summary>
+    public HttpClient CreateClient(string? apiKey = null, TimeSpan? timeout = null, int gateway = 0)
     {
-        var client = new HttpClient { BaseAddress = new Uri(GatewayUrl), Timeout = timeout ?? TimeSpan.FromSeconds(120) };
+        var client = new HttpClient
+        {
+            BaseAddress = new Uri(Url(new ServiceInstance(PlatformService.Gateway, gateway))),
+            Timeout = timeout ?? TimeSpan.FromSeconds(120),
+        };
         if ((apiKey ?? ApiKey) is { Length: > 0 } key)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -93,97 +77,54 @@ public sealed class RunningPlatform : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Starts (or starts again) one service and waits until it is ready.</summary>
-    public async Task StartServiceAsync(PlatformService service)
+    /// <summary>The typed gateway client with <paramref name="apiKey"/> (the admin key by default); released with the platform.</summary>
+    /// <param name="rateLimitRetries">429s waited out before one is thrown; 0 where a test counts them.</param>
+    public RagPlatformClient CreateGatewayClient(string? apiKey = null, int gateway = 0, TimeSpan? timeout = null, int rateLimitRetries = 10)
     {
-        var process = await ServiceProcess.StartAsync(Options(service));
-        lock (_running)
+        var http = CreateClient("", timeout, gateway);
+        lock (_clients)
         {
-            _running[service] = process;
+            _clients.Add(http);
         }
+
+        return new RagPlatformClient(http, new RagPlatformClientOptions { ApiKey = apiKey ?? ApiKey, RateLimitRetries = rateLimitRetries });
     }
 
-    /// <summary>SIGKILLs one service and waits until it is gone.</summary>
-    public async Task KillAsync(PlatformService service)
-    {
-        var process = _running[service];
-        process.KillHard();
-        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
-    }
+    /// <summary>Starts (or starts again) one instance and waits until it is ready.</summary>
+    public Task StartServiceAsync(ServiceInstance instance) => Launcher.StartAsync(instance);
+
+    /// <summary>SIGKILLs one instance and waits until it is gone.</summary>
+    public Task KillAsync(ServiceInstance instance) => Launcher.KillAsync(instance);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _running.Values.Reverse())
+        lock (_clients)
         {
-            await process.DisposeAsync();
+            _clients.ForEach(c => c.Dispose());
         }
+
+        await Launcher.DisposeAsync();
     }
 
-    private ServiceProcessOptions Options(PlatformService service)
+    private static PlatformOptions WithTestDefaults(PlatformOptions options)
     {
-        var models = _options.ModelsDirectory ?? TestAssets.TinyModels;
-        var data = Path.GetFullPath(_options.DataDirectory);
-        var grpcUrl = $"http://127.0.0.1:{_ports[service]}";
-        var environment = new Dictionary<string, string?>
+        var settings = PlatformServices.All.ToDictionary(s => s, s =>
         {
-            ["Grpc__Url"] = grpcUrl,
-            ["Grpc__SharedToken"] = _options.SharedToken,
-        };
-        string dll;
-        string health;
-        switch (service)
-        {
-            case PlatformService.Embedder or PlatformService.Reranker or PlatformService.Generator:
-                var name = service.ToString();
-                dll = TestPaths.ServiceDll($"services/{name}", $"RagPlatform.{name}");
-                health = $"rag.v1.{name}";
-                environment[$"{name}__ModelDirectory"] = Path.Combine(models, service switch
-                {
-                    PlatformService.Embedder => "minilm-embedder",
-                    PlatformService.Reranker => "minilm-reranker",
-                    _ => "qwen2.5",
-                });
-                environment[$"{name}__IntraOpThreads"] = "1";
-                break;
-            case PlatformService.Orchestrator:
-                dll = TestPaths.ServiceDll("services/Orchestrator", "RagPlatform.Orchestrator");
-                health = "rag.v1.Answers";
-                environment["Orchestrator__DataDirectory"] = Path.Combine(data, "orchestrator");
-                foreach (var downstream in new[] { PlatformService.Embedder, PlatformService.Reranker, PlatformService.Generator })
-                {
-                    environment[$"Downstream__{downstream}__Url"] = $"http://127.0.0.1:{_ports[downstream]}";
-                }
-
-                break;
-            default:
-                dll = TestPaths.ServiceDll("services/Gateway", "RagPlatform.Gateway");
-                health = "";
-                environment["Gateway__Url"] = $"http://127.0.0.1:{_ports[service]}";
-                environment["Gateway__OrchestratorUrl"] = $"http://127.0.0.1:{_ports[PlatformService.Orchestrator]}";
-                environment["Gateway__DataDirectory"] = Path.Combine(data, "gateway");
-                environment["Gateway__BootstrapApiKey"] = _options.ApiKey;
-                break;
-        }
-
-        if (_options.Settings.TryGetValue(service, out var extra))
-        {
-            foreach (var (key, value) in extra)
+            var values = s.ModelFolder is null ? [] : new Dictionary<string, string?> { [$"{s.Project}__IntraOpThreads"] = "1" };
+            foreach (var (key, value) in options.Settings.GetValueOrDefault(s) ?? new Dictionary<string, string?>())
             {
-                environment[key] = value;
+                values[key] = value;
             }
-        }
 
-        return new ServiceProcessOptions(dll, health)
+            return (IReadOnlyDictionary<string, string?>)values;
+        });
+        return options with
         {
-            Environment = environment,
-            HttpReadyPath = service == PlatformService.Gateway ? "/readyz" : null,
+            HostDlls = options.HostDlls.Count > 0 ? options.HostDlls
+                : PlatformServices.All.ToDictionary(s => s, s => ServiceHosts.InRepository(TestPaths.RepoRoot, TestPaths.Configuration, s)),
+            ModelsDirectory = options.ModelsDirectory ?? TestAssets.TinyModels,
+            ApiKey = options.ApiKey ?? TestApiKey,
+            Settings = settings,
         };
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -2,7 +2,7 @@ namespace RagPlatform.Cli.CommandLine;
 
 /// <summary>
 /// The state directory `rag up` owns: .rag/ in the repository, or $RAG_HOME. Holds the API key, the internal token,
-/// one pid file per service, the running platform's addresses, the service logs and (by default) the data.
+/// the running platform's record (addresses and pids), the service logs and (by default) the data.
 /// </summary>
 internal sealed record RagHome(string Directory)
 {
@@ -10,16 +10,12 @@ internal sealed record RagHome(string Directory)
 
     public string GrpcTokenFile => Path.Combine(Directory, "grpc-token");
 
-    /// <summary>Addresses and settings of the platform `rag up` started (see <see cref="Platform.PlatformRecord"/>).</summary>
+    /// <summary>The platform `rag up` planned and the pids it launched (see <see cref="Platform.PlatformRecord"/>).</summary>
     public string PlatformFile => Path.Combine(Directory, "platform.json");
-
-    public string PidDirectory => Path.Combine(Directory, "pids");
 
     public string LogDirectory => Path.Combine(Directory, "logs");
 
     public string DefaultDataDirectory => Path.Combine(Directory, "data");
-
-    public string PidFile(string service) => Path.Combine(PidDirectory, service + ".pid");
 
     public string LogFile(string service) => Path.Combine(LogDirectory, service + ".log");
 

@@ -2,25 +2,37 @@ using System.CommandLine;
 using System.Text.Json;
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Gateway;
+using RagPlatform.Client;
 
 namespace RagPlatform.Cli.Commands;
 
 internal sealed record AskOptions(string Question, string Collection, string Mode, int? TopK, int? TopN, int? MaxTokens, bool Json, TimeSpan Timeout)
 {
-    public AskRequest ToRequest() => new(Collection, Question, Mode, TopK, TopN, MaxTokens, Timeout.TotalSeconds);
+    public AskRequest ToRequest() => new(Collection, Question)
+    {
+        Mode = Mode,
+        TopK = TopK,
+        TopN = TopN,
+        MaxTokens = MaxTokens,
+        TimeoutSeconds = Timeout.TotalSeconds,
+    };
 }
 
 /// <summary>
 /// `rag ask "question" --collection NAME`: streams the answer from the gateway's server-sent events as it is
-/// generated, then lists the citations, timings and degraded stages. With --json, prints the gateway's JSON answer
-/// instead (nothing else on stdout).
+/// generated, then lists the citations, timings and degraded stages. With --json, prints the JSON answer instead
+/// (nothing else on stdout).
 /// </summary>
 internal sealed class AskCommand(CliContext context)
 {
     internal static IReadOnlyList<string> Modes { get; } = ["hybrid", "dense", "lexical"];
 
     /// <summary>Indented, and non-ASCII text kept readable (the answer is for a person or jq, not for an HTML page).</summary>
-    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly RagPlatformJsonContext IndentedJson = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
     private readonly Argument<string> _question = new("question") { Description = "The question to answer from the collection." };
     private readonly Option<string> _collection = CollectionOption.Create(required: true);
     private readonly Option<string> _mode = new Option<string>("--mode") { Description = "Retrieval: hybrid (dense + BM25, default), dense or lexical.", DefaultValueFactory = _ => "hybrid" }.AcceptOnlyFromAmong([.. Modes]);
@@ -52,21 +64,16 @@ internal sealed class AskCommand(CliContext context)
 
         // The HTTP wait is a little longer than the answer's own budget, so the gateway's timeout (a clear 504) wins.
         var timeout = options.Timeout + TimeSpan.FromSeconds(5);
-        using var gateway = new GatewayClient(target, timeout, context.HttpHandler());
+        using var gateway = new GatewayCalls(target, timeout, context.HttpHandler());
         return options.Json
-            ? await PrintJsonAsync(gateway, options, timeout, cancellationToken)
-            : await StreamAsync(gateway, options, timeout, cancellationToken);
+            ? await PrintJsonAsync(gateway, options, cancellationToken)
+            : await StreamAsync(gateway, options, cancellationToken);
     }
 
-    private async Task<int> PrintJsonAsync(GatewayClient gateway, AskOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<int> PrintJsonAsync(GatewayCalls gateway, AskOptions options, CancellationToken cancellationToken)
     {
-        var json = await gateway.AskJsonAsync(options.ToRequest(), timeout, cancellationToken);
-        using (var document = JsonDocument.Parse(json))
-        {
-            context.Consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(document.RootElement, IndentedJson));
-        }
-
-        var answer = GatewayClient.Deserialize<AnswerResource>(json, "Asking");
+        var answer = await gateway.AskAsync(options.ToRequest(), cancellationToken);
+        context.Consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(answer, IndentedJson.AnswerResource));
         AnswerPrinter.WarnDegraded(context.Consoles, answer.Degraded);
         if (answer.ForgedModels)
         {
@@ -76,35 +83,34 @@ internal sealed class AskCommand(CliContext context)
         return ExitCodes.Success;
     }
 
-    private async Task<int> StreamAsync(GatewayClient gateway, AskOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<int> StreamAsync(GatewayCalls gateway, AskOptions options, CancellationToken cancellationToken)
     {
         var printer = new AnswerPrinter(context.Consoles);
         IReadOnlyList<CitationResource> citations = [];
-        await foreach (var item in gateway.AskStreamAsync(options.ToRequest(), timeout, cancellationToken))
+        try
         {
-            switch (item.Name)
+            await foreach (var next in gateway.AskStreamAsync(options.ToRequest(), cancellationToken))
             {
-                case "token":
-                    printer.Token(GatewayClient.Deserialize<TokenEvent>(item.Data, "Reading a token event").Text);
-                    break;
-                case "citations":
-                    citations = GatewayClient.Deserialize<List<CitationResource>>(item.Data, "Reading the citations");
-                    break;
-                case "done":
-                    printer.Finish(citations, GatewayClient.Deserialize<AnswerDone>(item.Data, "Reading the end of the answer"));
-                    return ExitCodes.Success;
-                case "error":
-                    printer.EndAnswer();
-                    var problem = GatewayClient.Deserialize<ProblemResource>(item.Data, "Reading an error event");
-                    throw CliException.Failed($"The answer failed part-way: {GatewayClient.Describe(problem, problem.Status ?? 500)}",
-                        problem.RequestId is { } id ? $"The gateway's request id is {id}." : null);
-                default:
-                    // An event this rag does not know (a newer gateway): skip it rather than fail.
-                    break;
+                switch (next)
+                {
+                    case AnswerToken token:
+                        printer.Token(token.Text);
+                        break;
+                    case AnswerCitations cited:
+                        citations = cited.Citations;
+                        break;
+                    case AnswerDone done:
+                        printer.Finish(citations, done);
+                        return ExitCodes.Success;
+                }
             }
         }
+        finally
+        {
+            // Whatever ends the stream, the text printed so far keeps its own line.
+            printer.EndAnswer();
+        }
 
-        printer.EndAnswer();
         throw CliException.Failed("The answer stream ended before the answer was complete (no `done` event).");
     }
 }

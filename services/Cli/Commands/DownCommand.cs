@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Platform;
+using RagPlatform.Launcher;
 using Spectre.Console;
 
 namespace RagPlatform.Cli.Commands;
@@ -24,37 +25,34 @@ internal sealed class DownCommand(CliContext context)
     internal async Task<int> RunAsync(DownOptions options, CancellationToken cancellationToken)
     {
         var home = RagHome.Require(context.Environment);
-        var running = PlatformState.Read(home).Where(s => s.Alive).Select(s => (s.Service, s.Pid!.Value)).ToList();
-        if (running.Count == 0)
+        await using var platform = PlatformState.Open(home, new LaunchSettings { LogDirectory = home.LogDirectory });
+        var running = platform?.Running ?? [];
+        if (platform is null || running.Count == 0)
         {
-            PlatformState.ForgetAll(home);
+            PlatformState.Forget(home);
             context.Consoles.Info("RagPlatform is not running.");
             return ExitCodes.Success;
         }
 
-        context.Consoles.Info($"Stopping {string.Join(", ", running.Select(r => r.Service.Name))} ...");
-        var outcomes = await PlatformStopper.StopAsync(running, options.Grace, cancellationToken);
-        foreach (var (service, pid) in running)
+        context.Consoles.Info($"Stopping {string.Join(", ", running.Select(r => r.Instance))} ...");
+        var pids = running.ToDictionary(r => r.Instance, r => platform.Launcher[r.Instance]!.Pid);
+        var outcomes = await platform.Launcher.StopAsync(options.Grace, cancellationToken);
+        foreach (var (instance, pid) in pids)
         {
-            var outcome = outcomes[service.Name];
-            context.Consoles.Out.MarkupLine(outcome switch
+            context.Consoles.Out.MarkupLine(outcomes[instance] switch
             {
-                StopOutcome.Terminated => $"  {service.Name,-12} [green]stopped[/] [grey](pid {pid})[/]",
-                StopOutcome.Killed => $"  {service.Name,-12} [yellow]killed[/] [grey](pid {pid}; it ignored SIGTERM for {options.Grace.TotalSeconds:0} s)[/]",
-                _ => $"  {service.Name,-12} [red]still running[/] [grey](pid {pid}, even after SIGKILL)[/]",
+                StopOutcome.Terminated => $"  {instance.Name,-14} [green]stopped[/] [grey](pid {pid})[/]",
+                StopOutcome.Killed => $"  {instance.Name,-14} [yellow]killed[/] [grey](pid {pid}; it ignored SIGTERM for {options.Grace.TotalSeconds:0} s)[/]",
+                _ => $"  {instance.Name,-14} [red]still running[/] [grey](pid {pid}, even after SIGKILL)[/]",
             });
-            if (outcome != StopOutcome.StillRunning)
-            {
-                PlatformState.Forget(home, service);
-            }
         }
 
         if (outcomes.Values.Any(o => o == StopOutcome.StillRunning))
         {
-            throw CliException.Failed("Some services are still running.", "Check them with `rag status`; their pids are in " + home.PidDirectory + ".");
+            throw CliException.Failed("Some services are still running.", $"Check them with `rag status`; their pids are in {home.PlatformFile}.");
         }
 
-        PlatformState.ForgetAll(home);
+        PlatformState.Forget(home);
         context.Consoles.Out.MarkupLine("[green]RagPlatform stopped.[/] " + Markup.Escape($"(logs kept in {home.LogDirectory})"));
         return ExitCodes.Success;
     }

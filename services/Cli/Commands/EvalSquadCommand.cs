@@ -3,6 +3,7 @@ using System.Text;
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Evaluation;
 using RagPlatform.Cli.Gateway;
+using RagPlatform.Client;
 using RagPlatform.Cli.Ingestion;
 
 namespace RagPlatform.Cli.Commands;
@@ -54,7 +55,7 @@ internal sealed class EvalSquadCommand(CliContext context, ISquadSource source, 
         var set = await source.LoadAsync(context.Environment.FullPath(options.File), cancellationToken);
         var questions = set.Questions.Take(options.Limit).ToList();
         consoles.Info($"SQuAD: {set.Paragraphs.Count} paragraphs, {set.Questions.Count} answerable questions ({set.Unanswerable} unanswerable not asked); asking {questions.Count}.");
-        using var gateway = new GatewayClient(target, options.Timeout, context.HttpHandler());
+        using var gateway = new GatewayCalls(target, options.Timeout, context.HttpHandler());
         if (options.Ingest)
         {
             await IngestAsync(gateway, options, set.Paragraphs, cancellationToken);
@@ -74,7 +75,7 @@ internal sealed class EvalSquadCommand(CliContext context, ISquadSource source, 
             {
                 try
                 {
-                    var answer = await gateway.AskAsync(Request(options, question), options.Timeout, cancellationToken);
+                    var answer = await gateway.AskAsync(Request(options, question), cancellationToken);
                     forged |= answer.ForgedModels;
                     var ranking = answer.Citations.OrderBy(c => c.N).Select(c => c.DocumentId);
                     results.Add(new QuestionResult(question.Id, metrics.RankOf(ranking, question.Paragraph.DocumentId),
@@ -105,10 +106,16 @@ internal sealed class EvalSquadCommand(CliContext context, ISquadSource source, 
         return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    private static AskRequest Request(EvalSquadOptions options, SquadQuestion question) => new(options.Collection, question.Text, options.Mode,
-        TopK: Math.Max(20, options.Cutoffs[^1]), TopN: options.Cutoffs[^1], MaxTokens: options.MaxTokens, TimeoutSeconds: options.Timeout.TotalSeconds);
+    private static AskRequest Request(EvalSquadOptions options, SquadQuestion question) => new(options.Collection, question.Text)
+    {
+        Mode = options.Mode,
+        TopK = Math.Max(20, options.Cutoffs[^1]),
+        TopN = options.Cutoffs[^1],
+        MaxTokens = options.MaxTokens,
+        TimeoutSeconds = options.Timeout.TotalSeconds,
+    };
 
-    private async Task IngestAsync(GatewayClient gateway, EvalSquadOptions options, IReadOnlyList<SquadParagraph> paragraphs, CancellationToken cancellationToken)
+    private async Task IngestAsync(GatewayCalls gateway, EvalSquadOptions options, IReadOnlyList<SquadParagraph> paragraphs, CancellationToken cancellationToken)
     {
         await IngestCommand.EnsureCollectionAsync(gateway, options.Collection, create: true, cancellationToken);
         context.Consoles.Info($"Ingesting {paragraphs.Count} paragraphs into '{options.Collection}' ...");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Gateway;
+using RagPlatform.Client;
 using RagPlatform.Cli.Ingestion;
 using Spectre.Console;
 
@@ -41,7 +42,7 @@ internal sealed class IngestCommand(CliContext context)
             throw CliException.Usage($"No supported files in {string.Join(", ", options.Paths)}.", $"rag ingest reads {string.Join(' ', SourceFiles.SupportedExtensions)}.");
         }
 
-        using var gateway = new GatewayClient(target, TimeSpan.FromSeconds(60), context.HttpHandler());
+        using var gateway = new GatewayCalls(target, TimeSpan.FromSeconds(60), context.HttpHandler());
         await EnsureCollectionAsync(gateway, options.Collection, options.Create, cancellationToken);
         consoles.Info($"Ingesting {selection.Files.Count} file(s) into '{options.Collection}'"
             + (selection.SkippedUnsupported > 0 ? $" ({selection.SkippedUnsupported} unsupported file(s) skipped)" : "") + ".");
@@ -55,7 +56,7 @@ internal sealed class IngestCommand(CliContext context)
     }
 
     /// <exception cref="CliException">The collection does not exist and <paramref name="create"/> is false.</exception>
-    internal static async Task EnsureCollectionAsync(GatewayClient gateway, string collection, bool create, CancellationToken cancellationToken)
+    internal static async Task EnsureCollectionAsync(GatewayCalls gateway, string collection, bool create, CancellationToken cancellationToken)
     {
         if (await gateway.FindCollectionAsync(collection, cancellationToken) is not null)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Models;
+using RagPlatform.Launcher;
 using RagPlatform.Cli.Platform;
 using Spectre.Console;
 
@@ -23,7 +24,7 @@ internal sealed class ModelsListCommand(CliContext context)
     {
         var root = ModelsLocation.Resolve(context.Environment, modelsDir);
         var table = new Table().Border(TableBorder.Rounded).AddColumns("service", "folder", "model", "architecture", "weights", "source", "kind");
-        var serviceFolders = PlatformService.ModelServices.Select(s => (Service: s.Name, Folder: s.ModelFolder!)).ToList();
+        var serviceFolders = PlatformServices.ModelServices.Select(s => (Service: s.Name, Folder: s.ModelFolder!)).ToList();
         IEnumerable<string> others = Directory.Exists(root)
             ? Directory.EnumerateDirectories(root).Select(Path.GetFileName).OfType<string>().Where(f => serviceFolders.All(s => s.Folder != f)).Order(StringComparer.Ordinal)
             : [];

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Platform;
+using RagPlatform.Launcher;
 using Spectre.Console;
 
 namespace RagPlatform.Cli.Commands;
 
 /// <summary>
-/// `rag status`: each service's pid, port, process state and health. Exit code 0 when every service runs and is
-/// healthy, 3 when none runs, 1 when some are down or unhealthy.
+/// `rag status`: each process's pid, port, process state and health. Exit code 0 when every one runs and is healthy,
+/// 3 when none runs, 1 when some are down or unhealthy (`rag up` starts those again).
 /// </summary>
 internal sealed class StatusCommand(CliContext context)
 {
@@ -22,35 +23,33 @@ internal sealed class StatusCommand(CliContext context)
     internal async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var home = RagHome.Require(context.Environment);
-        var known = PlatformState.Read(home);
-        if (known.All(s => !s.Alive))
+        await using var platform = PlatformState.Open(home, new LaunchSettings { LogDirectory = home.LogDirectory });
+        if (platform is null || platform.Running.Count == 0)
         {
             context.Consoles.Out.MarkupLine("RagPlatform is [yellow]not running[/]. Start it with [bold]rag up[/].");
             return ExitCodes.Unavailable;
         }
 
-        using var probe = new HealthProbe();
-        var reports = await Task.WhenAll(known.Select(async s => s.Alive && s.Url is { } url
-            ? await probe.CheckAsync(s.Service, url, cancellationToken)
-            : new HealthReport(false, "-")));
+        var statuses = await platform.Launcher.StatusAsync(cancellationToken);
         var table = new Table().Border(TableBorder.Rounded).AddColumns("service", "pid", "port", "process", "health");
-        for (var i = 0; i < known.Count; i++)
+        foreach (var status in statuses)
         {
-            var service = known[i];
+            var health = Markup.Escape(status.Health.Detail);
             table.AddRow(
-                service.Service.Name,
-                service.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                service.Port?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                service.Alive ? "[green]running[/]" : "[red]stopped[/]",
-                reports[i].Healthy ? $"[green]{Markup.Escape(reports[i].Detail)}[/]" : $"[red]{Markup.Escape(reports[i].Detail)}[/]");
+                status.Launch.Instance.Name,
+                status.Running ? status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-" : "-",
+                status.Launch.Port.ToString(CultureInfo.InvariantCulture),
+                status.Running ? "[green]running[/]" : "[red]stopped[/]",
+                status.Health.Healthy ? $"[green]{health}[/]" : $"[red]{health}[/]");
         }
 
         context.Consoles.Out.Write(table);
-        if (PlatformState.ReadRecord(home) is { } record)
+        context.Consoles.Out.MarkupLine($"gateway {Markup.Escape(platform.Record.GatewayUrl)}  [grey](logs: {Markup.Escape(home.LogDirectory)})[/]");
+        if (statuses.Any(s => !s.Running))
         {
-            context.Consoles.Out.MarkupLine($"gateway {Markup.Escape(record.GatewayUrl)}  [grey](logs: {Markup.Escape(home.LogDirectory)})[/]");
+            context.Consoles.Info("Start what is stopped with `rag up`; it leaves the running services alone.");
         }
 
-        return reports.All(r => r.Healthy) ? ExitCodes.Success : ExitCodes.Failed;
+        return statuses.All(s => s.Health.Healthy) ? ExitCodes.Success : ExitCodes.Failed;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Gateway;
 using RagPlatform.Cli.Platform;
+using RagPlatform.Launcher;
 using Spectre.Console;
 
 namespace RagPlatform.Cli.Commands;
@@ -12,7 +13,11 @@ namespace RagPlatform.Cli.Commands;
 /// <param name="Services">Folder with one built host per service; null: the repository's build outputs.</param>
 internal sealed record UpOptions(string? Models, string? Data, int Port, int GrpcPortBase, string? Services, TimeSpan Timeout, bool InternalToken);
 
-/// <summary>`rag up`: starts the five services as detached processes and waits until every one is healthy.</summary>
+/// <summary>
+/// `rag up`: like `docker compose up`, makes the platform run: starts the services that are not running (all five the
+/// first time) as detached processes and waits until every one is healthy. Services already running are left alone;
+/// one that died is started again where it was, with the configuration the platform was started with.
+/// </summary>
 internal sealed class UpCommand(CliContext context)
 {
     private static readonly TimeSpan RollbackGrace = TimeSpan.FromSeconds(10);
@@ -26,7 +31,7 @@ internal sealed class UpCommand(CliContext context)
 
     public Command Build()
     {
-        var command = new Command("up", "Start every service (embedder, reranker, generator, orchestrator, gateway) in the background and wait until all are healthy.")
+        var command = new Command("up", "Start whatever of the platform (embedder, reranker, generator, orchestrator, gateway) is not running, in the background, and wait until all are healthy.")
         {
             _models, _data, _port, _grpcPortBase, _services, _timeout, _noInternalToken,
         };
@@ -39,9 +44,8 @@ internal sealed class UpCommand(CliContext context)
 
     internal async Task<int> RunAsync(UpOptions options, CancellationToken cancellationToken)
     {
-        var environment = context.Environment;
         var consoles = context.Consoles;
-        var home = RagHome.Require(environment);
+        var home = RagHome.Require(context.Environment);
         if (OperatingSystem.IsWindows())
         {
             throw CliException.Unavailable("`rag up` starts services with /bin/sh, setsid and POSIX signals; on Windows start them another way (docker-compose.yml).");
@@ -49,60 +53,96 @@ internal sealed class UpCommand(CliContext context)
 
         // The state holds the admin key: only its owner may look inside.
         Directory.CreateDirectory(home.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-
-        var known = PlatformState.Read(home);
-        if (known.All(s => s.Alive))
+        var started = new List<ServiceInstance>();
+        var progress = new UpProgress(consoles, home, started);
+        var launch = new LaunchSettings { LogDirectory = home.LogDirectory, Progress = progress };
+        var recorded = PlatformState.Open(home, launch);
+        if (recorded is { Running.Count: 0 })
         {
-            consoles.Info("RagPlatform is already running.");
-            PrintSummary(home, PlatformState.ReadRecord(home)?.GatewayUrl ?? GlobalOptions.DefaultGateway);
-            return ExitCodes.Success;
+            // Nothing of it runs (a reboot, `rag down` cut short): start afresh, as the options say.
+            await recorded.DisposeAsync();
+            recorded = null;
         }
 
-        if (known.Where(s => s.Alive).Select(s => s.Service.Name).ToList() is { Count: > 0 } alive)
+        await using var platform = recorded ?? NewPlatform(options, home, launch);
+        if (platform.Running.Count > 0)
         {
-            throw CliException.Failed($"RagPlatform is partly running ({string.Join(", ", alive)} up; {string.Join(", ", known.Where(s => !s.Alive).Select(s => s.Service.Name))} not).",
-                "Stop it with `rag down`, then start it again with `rag up`.");
+            consoles.Info($"RagPlatform is running ({platform.Running.Count} of {platform.Launcher.Plan.Services.Count} processes); its ports, models and data are kept.");
+        }
+        else
+        {
+            consoles.Info($"Starting RagPlatform (models: {platform.Record.ModelsDirectory}; state: {home.Directory})");
         }
 
-        PlatformState.ForgetAll(home);
-        var plan = Plan(options, home);
-        using var probe = new HealthProbe();
-        var view = new StartupView(consoles, plan.Ports);
-        var starter = new PlatformStarter(plan, ServiceHosts.DotnetExecutable(environment), view, probe);
-        consoles.Info($"Starting RagPlatform (models: {plan.ModelsDirectory}; state: {home.Directory})");
+        progress.Record = platform.Record;
+        var view = new StartupView(consoles, platform.Launcher.Plan);
+        progress.View = view;
         try
         {
-            await view.RunAsync(() => starter.StartAsync(options.Timeout, cancellationToken));
+            await view.RunAsync(() => platform.Launcher.UpAsync(options.Timeout, cancellationToken));
         }
-        catch
+        catch (Exception ex)
         {
-            // Whatever stopped the start (a failed service, Ctrl+C, a bug), leave nothing half-started behind.
-            if (starter.FailedService is { } failed)
+            // Whatever stopped the start (a failed service, Ctrl+C, a bug), leave nothing this run started behind;
+            // what was running before keeps running.
+            if (ex is PlatformLaunchException { Instance: { } failed } launchFailure)
             {
-                PrintLogTail(home, failed);
+                PrintLogTail(home, failed, launchFailure.OutputTail);
             }
 
-            await PlatformStopper.StopAsync(starter.Launched, RollbackGrace, CancellationToken.None);
-            PlatformState.ForgetAll(home);
-            consoles.Info("Stopped the services this run had started.");
-            throw;
+            await platform.Launcher.StopAsync(RollbackGrace, CancellationToken.None, started);
+            if (platform.Running.Count == 0)
+            {
+                PlatformState.Forget(home);
+            }
+
+            if (started.Count > 0)
+            {
+                consoles.Info("Stopped the services this run had started.");
+            }
+
+            throw ex is PlatformLaunchException failure
+                ? CliException.Failed(failure.Summary, failure.Instance is { } instance
+                    ? $"Its log is {home.LogFile(instance.Name)}; a slow machine or real-size models may need a longer --timeout."
+                    : "Another platform may be running (`rag status`); or choose other ports with --port and --grpc-port-base (0 picks free ones).")
+                : ex;
         }
 
-        await WarnIfForgedAsync(plan, cancellationToken);
-        PrintSummary(home, plan.GatewayUrl);
+        if (started.Count == 0)
+        {
+            consoles.Info("RagPlatform is already running.");
+        }
+        else if (started.Count < platform.Launcher.Plan.Services.Count)
+        {
+            consoles.Info($"Started again: {string.Join(", ", started)}.");
+        }
+
+        await WarnIfForgedAsync(platform.Record.GatewayUrl, home, cancellationToken);
+        PrintSummary(home, platform.Record.GatewayUrl);
         return ExitCodes.Success;
     }
 
-    private PlatformPlan Plan(UpOptions options, RagHome home)
+    /// <summary>A new plan from the options; whatever an earlier run recorded is gone (nothing of it runs).</summary>
+    private RecordedPlatform NewPlatform(UpOptions options, RagHome home, LaunchSettings launch)
+    {
+        PlatformState.Forget(home);
+        var platformOptions = Plan(options, home);
+        var plan = PlatformPlan.Create(platformOptions);
+        var record = PlatformRecord.Of(plan, platformOptions);
+        record.Write(home.PlatformFile);
+        return new RecordedPlatform(record, new PlatformLauncher(plan, launch));
+    }
+
+    private PlatformOptions Plan(UpOptions options, RagHome home)
     {
         var environment = context.Environment;
         var repo = environment.RepositoryRoot();
-        var hosts = ServiceHosts.Locate(environment, options.Services);
+        var hosts = Platform.ServiceHosts.Locate(environment, options.Services);
         var models = options.Models is { } m ? environment.FullPath(m)
             : environment.Get(CliEnvironment.ModelsVariable) is { } fromEnvironment ? environment.FullPath(fromEnvironment)
             : repo is not null ? Path.Combine(repo, ".models", "forged", "tiny")
             : throw CliException.Usage("No models directory: pass --models DIR.");
-        foreach (var service in PlatformService.ModelServices)
+        foreach (var service in PlatformServices.ModelServices)
         {
             if (!File.Exists(Path.Combine(models, service.ModelFolder!, "config.json")))
             {
@@ -111,21 +151,40 @@ internal sealed class UpCommand(CliContext context)
             }
         }
 
-        var data = options.Data is { } d ? environment.FullPath(d) : home.DefaultDataDirectory;
-        var ports = PortAssignment.Choose(options.Port, options.GrpcPortBase);
         var (apiKey, created) = SecretFile.ReadOrCreate(home.ApiKeyFile, "rag_");
         if (created)
         {
             context.Consoles.Info($"Generated an admin API key in {home.ApiKeyFile}.");
         }
 
-        var token = options.InternalToken ? SecretFile.ReadOrCreate(home.GrpcTokenFile, "").Secret : null;
-        return new PlatformPlan(home, hosts, models, data, ports, apiKey, token);
+        var ports = new Dictionary<ServiceInstance, int>();
+        if (options.Port != 0)
+        {
+            ports[PlatformService.Gateway] = options.Port;
+        }
+
+        if (options.GrpcPortBase != 0)
+        {
+            foreach (var service in PlatformServices.All.Where(s => s != PlatformService.Gateway))
+            {
+                ports[service] = options.GrpcPortBase + (int)service;
+            }
+        }
+
+        return new PlatformOptions(options.Data is { } d ? environment.FullPath(d) : home.DefaultDataDirectory)
+        {
+            HostDlls = hosts,
+            ModelsDirectory = models,
+            Ports = ports,
+            ApiKey = apiKey,
+            SharedToken = options.InternalToken ? SecretFile.ReadOrCreate(home.GrpcTokenFile, "").Secret : null,
+        };
     }
 
-    private async Task WarnIfForgedAsync(PlatformPlan plan, CancellationToken cancellationToken)
+    private async Task WarnIfForgedAsync(string gatewayUrl, RagHome home, CancellationToken cancellationToken)
     {
-        using var gateway = new GatewayClient(new GatewayTarget(new Uri(plan.GatewayUrl), plan.ApiKey, plan.Home.ApiKeyFile), TimeSpan.FromSeconds(15), context.HttpHandler());
+        var key = File.Exists(home.ApiKeyFile) ? File.ReadAllText(home.ApiKeyFile).Trim() : null;
+        using var gateway = new GatewayCalls(new GatewayTarget(new Uri(gatewayUrl), key, home.ApiKeyFile), TimeSpan.FromSeconds(15), context.HttpHandler());
         try
         {
             var models = await gateway.GetModelsAsync(cancellationToken);
@@ -152,15 +211,46 @@ internal sealed class UpCommand(CliContext context)
         output.MarkupLine("Stop it with [bold]rag down[/]; see it with [bold]rag status[/].");
     }
 
-    private void PrintLogTail(RagHome home, PlatformService service)
+    private void PrintLogTail(RagHome home, ServiceInstance instance, IReadOnlyList<string> tail)
     {
-        var tail = LogTail.Read(home.LogFile(service.Name), 25);
         if (tail.Count > 0)
         {
-            context.Consoles.Error.MarkupLine($"[grey]Last lines of {Markup.Escape(home.LogFile(service.Name))}:[/]");
-            foreach (var line in tail)
+            context.Consoles.Error.MarkupLine($"[grey]Last lines of {Markup.Escape(home.LogFile(instance.Name))}:[/]");
+            foreach (var line in tail.TakeLast(25))
             {
                 context.Consoles.Error.WriteLine("  " + line);
+            }
+        }
+    }
+
+    /// <summary>Shows each change and records each launched pid at once, so `rag down` can stop it even if this run dies.</summary>
+    private sealed class UpProgress(CliConsoles consoles, RagHome home, List<ServiceInstance> started) : IProgress<ServiceUpdate>
+    {
+        private readonly Lock _gate = new();
+
+        public PlatformRecord? Record { get; set; }
+
+        public StartupView? View { get; set; }
+
+        public void Report(ServiceUpdate value)
+        {
+            lock (_gate)
+            {
+                if (value is { State: ServiceState.Starting, Pid: { } pid } && Record is { } record)
+                {
+                    started.Add(value.Instance);
+                    Record = record.WithPid(value.Instance, pid);
+                    Record.Write(home.PlatformFile);
+                }
+            }
+
+            if (View is { } view)
+            {
+                view.Report(value);
+            }
+            else
+            {
+                consoles.Info($"{value.Instance}: {value.Detail}");
             }
         }
     }

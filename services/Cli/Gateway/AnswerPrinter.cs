@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using RagPlatform.Cli.CommandLine;
+using RagPlatform.Client;
 using Spectre.Console;
 
 namespace RagPlatform.Cli.Gateway;
@@ -74,7 +75,7 @@ internal sealed partial class AnswerPrinter(CliConsoles consoles)
             $"retrieve {t.RetrieveMs:0} ms · rerank {t.RerankMs:0} ms · generate {t.GenerateMs:0} ms · first token {t.FirstTokenMs:0} ms · total {t.TotalMs:0} ms")));
         output.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"passages: {done.Usage.RetrievedPassages} retrieved, {done.Usage.PromptPassages} in the prompt · tokens: {done.Usage.PromptTokens} prompt, {done.Usage.CompletionTokens} answer")));
-        if (done.FinishReason == "length")
+        if (done.FinishReason == FinishReasons.Length)
         {
             consoles.Info("The answer stopped at the token limit (--max-tokens).");
         }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using RagPlatform.Cli.CommandLine;
 using RagPlatform.Cli.Gateway;
+using RagPlatform.Client;
 
 namespace RagPlatform.Cli.Ingestion;
 
@@ -19,7 +20,7 @@ internal sealed record UploadOutcome(UploadItem Item, bool Indexed, string? Reas
 /// indexed or failed, or the time bound passes. A document the gateway refuses is recorded with its reason and the
 /// rest go on; a refused key or an unreachable gateway stops everything (those are not per-document problems).
 /// </summary>
-internal sealed class DocumentUploader(GatewayClient gateway, IngestView view)
+internal sealed class DocumentUploader(GatewayCalls gateway, IngestView view)
 {
     private const int UploadConcurrency = 4;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
@@ -73,8 +74,8 @@ internal sealed class DocumentUploader(GatewayClient gateway, IngestView view)
                 }
             }
 
-            var finished = states.Values.Count(d => d.IsFinished);
-            view.Indexing(states.Values.Count(d => d.State == "indexed"), states.Values.Count(d => d.State == "failed") + refused.Count, waiting.Count - finished);
+            var finished = states.Values.Count(d => d.IsSettled);
+            view.Indexing(states.Values.Count(d => d.State == DocumentStates.Indexed), states.Values.Count(d => d.State == DocumentStates.Failed) + refused.Count, waiting.Count - finished);
             if (finished == waiting.Count || clock.Elapsed >= timeout)
             {
                 break;
@@ -87,8 +88,8 @@ internal sealed class DocumentUploader(GatewayClient gateway, IngestView view)
         return [.. items.Select(item =>
             refused.TryGetValue(item.DocumentId, out var reason) ? new UploadOutcome(item, false, reason)
             : !states.TryGetValue(item.DocumentId, out var document) ? new UploadOutcome(item, false, $"not listed by the gateway within {bound}")
-            : document.State == "indexed" ? new UploadOutcome(item, true, null)
-            : document.State == "failed" ? new UploadOutcome(item, false, document.Error ?? "failed (no reason given)")
+            : document.State == DocumentStates.Indexed ? new UploadOutcome(item, true, null)
+            : document.State == DocumentStates.Failed ? new UploadOutcome(item, false, document.Error ?? "failed (no reason given)")
             : new UploadOutcome(item, false, $"still {document.State} after {bound} (raise --timeout)"))];
     }
 }

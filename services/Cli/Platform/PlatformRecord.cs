@@ -1,24 +1,44 @@
 using System.Text.Json;
+using RagPlatform.Launcher;
 
 namespace RagPlatform.Cli.Platform;
 
-/// <summary>One started service as `rag up` recorded it.</summary>
-internal sealed record ServiceRecord(string Name, int Pid, int Port, string Url, string HostDll);
+/// <summary>One process `rag up` planned: where it listens, its host, and its pid once launched.</summary>
+internal sealed record ServiceRecord(string Name, int Port, string HostDll, int? Pid = null);
 
 /// <summary>
-/// &lt;state&gt;/platform.json: what `rag up` started, so status, down, ingest and ask find it again. The pid files in
-/// &lt;state&gt;/pids/ stay the authority on which processes exist; this adds their ports and addresses.
+/// &lt;state&gt;/platform.json: the platform `rag up` planned and the pids of what it launched, so status, down, a
+/// later up (which replaces what died, on the same ports), ingest and ask find it again. Secrets are not in it: the
+/// admin key and the internal token stay in their own owner-only files.
 /// </summary>
 internal sealed record PlatformRecord(
     string GatewayUrl,
     string ModelsDirectory,
     string DataDirectory,
-    DateTimeOffset StartedAt,
+    bool InternalToken,
     IReadOnlyList<ServiceRecord> Services)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public ServiceRecord? Service(string name) => Services.FirstOrDefault(s => s.Name == name);
+    public static PlatformRecord Of(PlatformPlan plan, PlatformOptions options) => new(plan.GatewayUrl, options.ModelsDirectory!,
+        options.DataDirectory, options.SharedToken is not null, [.. plan.Services.Select(s => new ServiceRecord(s.Instance.Name, s.Port, s.HostDll))]);
+
+    public PlatformRecord WithPid(ServiceInstance instance, int pid) =>
+        this with { Services = [.. Services.Select(s => s.Name == instance.Name ? s with { Pid = pid } : s)] };
+
+    /// <summary>The options that plan the same platform again: same hosts, ports, models, data, key and token.</summary>
+    public PlatformOptions Options(string? apiKey, string? sharedToken)
+    {
+        var instances = Services.Select(s => (Instance: ServiceInstance.Parse(s.Name), Record: s)).Where(s => s.Instance is not null).ToList();
+        return new PlatformOptions(DataDirectory)
+        {
+            HostDlls = instances.Where(s => s.Instance!.Value.Replica == 0).ToDictionary(s => s.Instance!.Value.Service, s => s.Record.HostDll),
+            ModelsDirectory = ModelsDirectory,
+            Ports = instances.ToDictionary(s => s.Instance!.Value, s => s.Record.Port),
+            ApiKey = apiKey,
+            SharedToken = InternalToken ? sharedToken : null,
+        };
+    }
 
     /// <returns>The record, or null when the file does not exist.</returns>
     /// <exception cref="JsonException">The file is damaged.</exception>

@@ -1,30 +1,21 @@
-using System.Globalization;
 using System.Text.Json;
 using RagPlatform.Cli.CommandLine;
+using RagPlatform.Launcher;
 
 namespace RagPlatform.Cli.Platform;
 
-/// <summary>A service as the state directory knows it: its pid file, whether that pid still runs the service, and where it listens.</summary>
-internal sealed record KnownService(PlatformService Service, int? Pid, bool Alive, int? Port, string? Url)
+/// <summary>The platform `rag up` left in the state directory, as a launcher that can see, stop or complete it.</summary>
+internal sealed record RecordedPlatform(PlatformRecord Record, PlatformLauncher Launcher) : IAsyncDisposable
 {
-    public string HostDllName => Service.AssemblyName + ".dll";
+    /// <summary>Instances whose recorded pid still runs their host.</summary>
+    public IReadOnlyList<ServiceLaunch> Running => [.. Launcher.Plan.Services.Where(s => Launcher[s.Instance] is { IsRunning: true })];
+
+    public ValueTask DisposeAsync() => Launcher.DisposeAsync();
 }
 
-/// <summary>Reads and writes the pid files and platform record in the state directory.</summary>
+/// <summary>Reads and writes the platform record in the state directory.</summary>
 internal static class PlatformState
 {
-    public static IReadOnlyList<KnownService> Read(RagHome home)
-    {
-        var record = ReadRecord(home);
-        return [.. PlatformService.All.Select(service =>
-        {
-            var pid = ReadPid(home.PidFile(service.Name));
-            var recorded = record?.Service(service.Name);
-            var alive = pid is { } p && ProcessControl.IsRunning(p, service.AssemblyName + ".dll");
-            return new KnownService(service, pid, alive, recorded?.Port, recorded?.Url);
-        })];
-    }
-
     /// <returns>The record, or null when there is none or it cannot be read (a damaged record is the same as none to a reader).</returns>
     public static PlatformRecord? ReadRecord(RagHome home)
     {
@@ -38,42 +29,47 @@ internal static class PlatformState
         }
     }
 
-    public static void WritePid(RagHome home, PlatformService service, int pid)
+    /// <summary>
+    /// The recorded platform with every process that still runs adopted; null when nothing was recorded or the record
+    /// no longer plans (a host moved, say).
+    /// </summary>
+    public static RecordedPlatform? Open(RagHome home, LaunchSettings settings)
     {
-        Directory.CreateDirectory(home.PidDirectory);
-        File.WriteAllText(home.PidFile(service.Name), pid.ToString(CultureInfo.InvariantCulture) + "\n");
-    }
-
-    public static void Forget(RagHome home, PlatformService service)
-    {
-        if (File.Exists(home.PidFile(service.Name)))
+        if (ReadRecord(home) is not { } record)
         {
-            File.Delete(home.PidFile(service.Name));
-        }
-    }
-
-    public static void ForgetAll(RagHome home)
-    {
-        foreach (var service in PlatformService.All)
-        {
-            Forget(home, service);
+            return null;
         }
 
+        PlatformPlan plan;
+        try
+        {
+            plan = PlatformPlan.Create(record.Options(Secret(home.ApiKeyFile), Secret(home.GrpcTokenFile)));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        var launcher = new PlatformLauncher(plan, settings);
+        foreach (var service in record.Services)
+        {
+            if (ServiceInstance.Parse(service.Name) is { } instance && service.Pid is { } pid
+                && DetachedProcess.Find(pid, service.HostDll, home.LogFile(service.Name)) is { } process)
+            {
+                launcher.Adopt(instance, process);
+            }
+        }
+
+        return new RecordedPlatform(record, launcher);
+    }
+
+    public static void Forget(RagHome home)
+    {
         if (File.Exists(home.PlatformFile))
         {
             File.Delete(home.PlatformFile);
         }
     }
 
-    private static int? ReadPid(string path)
-    {
-        try
-        {
-            return File.Exists(path) && int.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private static string? Secret(string path) => File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } secret ? secret : null;
 }

@@ -1,4 +1,6 @@
 using RagPlatform.Cli.CommandLine;
+using RagPlatform.Launcher;
+using Hosts = RagPlatform.Launcher.ServiceHosts;
 
 namespace RagPlatform.Cli.Platform;
 
@@ -9,25 +11,23 @@ namespace RagPlatform.Cli.Platform;
 /// </summary>
 internal static class ServiceHosts
 {
-    private const string TargetFramework = "net10.0";
-
     /// <returns>The host dll of every service.</returns>
     /// <exception cref="CliException">A host is not built (with the command that builds it).</exception>
-    public static IReadOnlyDictionary<string, string> Locate(CliEnvironment environment, string? servicesDirectory)
+    public static IReadOnlyDictionary<PlatformService, string> Locate(CliEnvironment environment, string? servicesDirectory)
     {
-        var found = new Dictionary<string, string>();
+        var found = new Dictionary<PlatformService, string>();
         var missing = new List<string>();
         var repo = environment.RepositoryRoot();
-        foreach (var service in PlatformService.All)
+        foreach (var service in PlatformServices.All)
         {
             var candidates = Candidates(environment, repo, servicesDirectory, service).ToList();
             if (candidates.FirstOrDefault(File.Exists) is { } dll)
             {
-                found[service.Name] = dll;
+                found[service] = dll;
             }
             else
             {
-                missing.Add(candidates.FirstOrDefault() ?? service.AssemblyName + ".dll");
+                missing.Add(candidates.FirstOrDefault() ?? service.HostDllName);
             }
         }
 
@@ -43,23 +43,11 @@ internal static class ServiceHosts
         return found;
     }
 
-    /// <summary>The dotnet executable that runs the hosts: the one running rag when rag runs as `dotnet rag.dll`.</summary>
-    public static string DotnetExecutable(CliEnvironment environment)
-    {
-        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            return self;
-        }
-
-        return environment.Get("DOTNET_HOST_PATH") ?? "dotnet";
-    }
-
     private static IEnumerable<string> Candidates(CliEnvironment environment, string? repo, string? servicesDirectory, PlatformService service)
     {
-        var dll = service.AssemblyName + ".dll";
         if (servicesDirectory is not null)
         {
-            yield return Path.Combine(environment.FullPath(servicesDirectory), service.Project, dll);
+            yield return Hosts.InFolder(environment.FullPath(servicesDirectory), service);
             yield break;
         }
 
@@ -70,7 +58,7 @@ internal static class ServiceHosts
 
         foreach (var configuration in new[] { environment.OwnBuildConfiguration(), "Release" }.OfType<string>().Distinct())
         {
-            yield return Path.Combine(repo, "services", service.Project, "bin", configuration, TargetFramework, dll);
+            yield return Hosts.InRepository(repo, configuration, service);
         }
     }
 }

@@ -1,3 +1,4 @@
+using RagPlatform.Client;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Auth;
 using RagPlatform.Gateway.Errors;
@@ -30,28 +31,28 @@ public static class CollectionsApi
 
     private static async Task<IResult> CreateAsync(HttpContext context, Collections.CollectionsClient collections)
     {
-        var body = await JsonBody.ReadAsync<CreateCollectionBody>(context);
+        var body = await JsonBody.ReadAsync<Client.CreateCollectionRequest>(context);
         if (string.IsNullOrEmpty(body.Name))
         {
             throw GatewayProblem.BadRequest("name is required.");
         }
 
         Authorize(context, body.Name);
-        var created = await collections.CreateCollectionAsync(new CreateCollectionRequest { Name = body.Name }, CallDeadline.For(context));
-        return Results.Created($"/v1/collections/{created.Name}", CollectionResource.From(created));
+        var created = await collections.CreateCollectionAsync(new Contracts.V1.CreateCollectionRequest { Name = body.Name }, CallDeadline.For(context));
+        return Results.Created($"/v1/collections/{created.Name}", created.ToResource());
     }
 
     private static async Task<CollectionList> ListAsync(HttpContext context, Collections.CollectionsClient collections)
     {
         var key = ApiKeyAuthentication.RequireKey(context);
         var all = await collections.ListCollectionsAsync(new ListCollectionsRequest(), CallDeadline.For(context));
-        return new CollectionList([.. all.Collections.Where(c => key.CanUse(c.Name)).Select(CollectionResource.From)]);
+        return new CollectionList([.. all.Collections.Where(c => key.CanUse(c.Name)).Select(ResourceMapping.ToResource)]);
     }
 
     private static async Task<CollectionResource> GetAsync(string collection, HttpContext context, Collections.CollectionsClient collections)
     {
         Authorize(context, collection);
-        return CollectionResource.From(await collections.GetCollectionAsync(new GetCollectionRequest { Name = collection }, CallDeadline.For(context)));
+        return (await collections.GetCollectionAsync(new GetCollectionRequest { Name = collection }, CallDeadline.For(context))).ToResource();
     }
 
     private static async Task<IResult> DeleteAsync(string collection, HttpContext context, Collections.CollectionsClient collections)

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using RagPlatform.Client;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Errors;
 
@@ -89,7 +90,7 @@ public static class DocumentsApi
                 DocumentId = documentId,
                 Content = await ByteString.FromStreamAsync(stream, context.RequestAborted),
             };
-            accepted.Add(DocumentResource.From(await collections.UploadDocumentAsync(request, CallDeadline.For(context))));
+            accepted.Add((await collections.UploadDocumentAsync(request, CallDeadline.For(context))).ToResource());
         }
 
         return Results.Accepted($"/v1/collections/{collection}/documents", new UploadResult(accepted));
@@ -100,14 +101,14 @@ public static class DocumentsApi
         CollectionsApi.Authorize(context, collection);
         var page = await collections.ListDocumentsAsync(
             new ListDocumentsRequest { Collection = collection, PageSize = pageSize ?? 0, PageToken = pageToken ?? "" }, CallDeadline.For(context));
-        return new DocumentList([.. page.Documents.Select(DocumentResource.From)], page.NextPageToken.Length > 0 ? page.NextPageToken : null);
+        return new DocumentList([.. page.Documents.Select(ResourceMapping.ToResource)], page.NextPageToken.Length > 0 ? page.NextPageToken : null);
     }
 
     private static async Task<DocumentResource> GetAsync(string collection, string documentId, HttpContext context, Collections.CollectionsClient collections)
     {
         CollectionsApi.Authorize(context, collection);
-        return DocumentResource.From(await collections.GetDocumentAsync(
-            new GetDocumentRequest { Collection = collection, DocumentId = documentId }, CallDeadline.For(context)));
+        return (await collections.GetDocumentAsync(
+            new GetDocumentRequest { Collection = collection, DocumentId = documentId }, CallDeadline.For(context))).ToResource();
     }
 
     private static async Task<IResult> DeleteAsync(string collection, string documentId, HttpContext context, Collections.CollectionsClient collections)

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
+using RagPlatform.Client;
 using RagPlatform.Gateway.Errors;
 
 namespace RagPlatform.Gateway.Apis;
@@ -7,14 +10,15 @@ namespace RagPlatform.Gateway.Apis;
 /// <summary>
 /// Reads a JSON request body with the gateway's rules: application/json only, at most Gateway:MaxJsonBodyBytes,
 /// unknown fields refused (a misspelt option is an error, not a silent default), every failure a 4xx naming the cause.
+/// The records are the clients' own (RagPlatform.Client), read through their generated JSON context.
 /// </summary>
 internal static class JsonBody
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    private static readonly RagPlatformJsonContext Strict = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         MaxDepth = 16,
-    };
+    });
 
     public static async Task<T> ReadAsync<T>(HttpContext context)
         where T : class
@@ -33,7 +37,7 @@ internal static class JsonBody
 
         try
         {
-            return await JsonSerializer.DeserializeAsync<T>(request.Body, Options, context.RequestAborted)
+            return await JsonSerializer.DeserializeAsync(request.Body, (JsonTypeInfo<T>)Strict.GetTypeInfo(typeof(T))!, context.RequestAborted)
                 ?? throw GatewayProblem.BadRequest("The body is JSON null; send an object.");
         }
         catch (JsonException ex)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using RagPlatform.Client;
 using RagPlatform.Gateway.Auth;
 using RagPlatform.Gateway.Errors;
 
@@ -23,7 +24,7 @@ public static partial class KeysApi
     private static async Task<IResult> Create(HttpContext context, IApiKeyStore keys)
     {
         RequireAdmin(context);
-        var body = await JsonBody.ReadAsync<CreateKeyBody>(context);
+        var body = await JsonBody.ReadAsync<CreateKeyRequest>(context);
         var name = body.Name?.Trim() ?? "";
         if (name.Length is 0 or > 100 || name.Any(char.IsControl))
         {
@@ -37,13 +38,13 @@ public static partial class KeysApi
         }
 
         var (key, secret) = await keys.CreateAsync(name, [.. collections.Distinct()], body.Admin == true, context.RequestAborted);
-        return Results.Created($"/v1/keys/{key.Id}", new CreatedKey(secret, KeyResource.From(key)));
+        return Results.Created($"/v1/keys/{key.Id}", new CreatedKey(secret, key.ToResource()));
     }
 
     private static async Task<KeyList> List(HttpContext context, IApiKeyStore keys)
     {
         RequireAdmin(context);
-        return new KeyList([.. (await keys.ListAsync(context.RequestAborted)).Select(KeyResource.From)]);
+        return new KeyList([.. (await keys.ListAsync(context.RequestAborted)).Select(ResourceMapping.ToResource)]);
     }
 
     private static async Task<IResult> Delete(string id, HttpContext context, IApiKeyStore keys)

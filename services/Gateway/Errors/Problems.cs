@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
+using RagPlatform.Client;
 using RagPlatform.Contracts;
 using RagPlatform.Storage;
 
@@ -68,6 +69,14 @@ public static class Problems
         problem.Extensions["requestId"] = context.TraceIdentifier;
         return problem;
     }
+
+    /// <summary>The problem as the clients' record, for the <c>error</c> event of a streamed answer.</summary>
+    public static ApiProblem ToApiProblem(ProblemDetails problem) =>
+        new(problem.Status, problem.Title, problem.Detail, problem.Extensions.TryGetValue("requestId", out var id) ? id as string : null)
+        {
+            Type = problem.Type,
+            Instance = problem.Instance,
+        };
 
     /// <summary>Writes <paramref name="problem"/> as application/problem+json.</summary>
     public static Task WriteAsync(HttpContext context, ProblemDetails problem)

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using RagPlatform.Client;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Apis;
 using RagPlatform.Gateway.Auth;
@@ -42,6 +43,8 @@ public static class GatewayExtensions
         services.AddInternalGrpcClient<Grpc.Health.V1.Health.HealthClient>("Health", OrchestratorTarget);
         services.AddGatewayStore();
 
+        // Responses are written with the clients' own records and their generated JSON context.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, RagPlatformJsonContext.Default));
         services.AddProblemDetails();
         // Binding failures (a malformed query value) throw, so the one error mapping answers them with problem+json.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -114,25 +114,3 @@ public static partial class AnswerMetrics
     [GeneratedRegex(@"\b(a|an|the)\b", RegexOptions.CultureInvariant)]
     private static partial Regex Article();
 }
-
-/// <summary>Mean exact match and F1 over questions, each the best over that question's gold answers. Not thread-safe.</summary>
-public sealed class AnswerEvaluation
-{
-    private double _exact;
-    private double _f1;
-    private int _questions;
-
-    public AnswerScores Scores => _questions == 0 ? new AnswerScores(0, 0, 0) : new AnswerScores(_questions, _exact / _questions, _f1 / _questions);
-
-    /// <returns>This question's exact match (0 or 1) and F1.</returns>
-    public (double ExactMatch, double F1) Add(string prediction, IReadOnlyCollection<string> goldAnswers)
-    {
-        var scores = (AnswerMetrics.ExactMatch(prediction, goldAnswers), AnswerMetrics.F1(prediction, goldAnswers));
-        _exact += scores.Item1;
-        _f1 += scores.Item2;
-        _questions++;
-        return scores;
-    }
-}
-
-public sealed record AnswerScores(int Questions, double ExactMatch, double F1);

@@ -32,9 +32,6 @@ public sealed class OnnxSession : IDisposable
 
     public IReadOnlyDictionary<string, NodeMetadata> Outputs => _session.OutputMetadata;
 
-    /// <summary>Output names in the model's order.</summary>
-    public IReadOnlyList<string> OutputNames => _session.OutputNames;
-
     /// <summary>The model's metadata_props (the forge marks its models with forged=true there).</summary>
     public IReadOnlyDictionary<string, string> CustomMetadata { get; }
 

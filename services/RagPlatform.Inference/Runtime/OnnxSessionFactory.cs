@@ -24,8 +24,6 @@ public sealed class OnnxSessionFactory
         Device = options.ExecutionProvider == OnnxExecutionProvider.Cuda ? $"cuda:{options.CudaDeviceId}" : "cpu";
     }
 
-    public OnnxExecutionProvider ExecutionProvider => _options.ExecutionProvider;
-
     /// <summary>"cpu" or "cuda:N": where this factory's sessions run (ModelInfo.device).</summary>
     public string Device { get; }
 

@@ -143,16 +143,6 @@ public sealed partial class IngestionPipeline
         return [.. results];
     }
 
-    /// <summary>Removes every chunk of the document and its status; waits for an indexing write of it in flight.</summary>
-    public async Task DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken = default)
-    {
-        await using (await _documents.LockAsync(collection, documentId, cancellationToken).ConfigureAwait(false))
-        {
-            await _index.DeleteWhereAsync(collection, ByDocument(documentId), cancellationToken).ConfigureAwait(false);
-            await _documents.RemoveAsync(collection, documentId, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     public static PointFilter ByDocument(string documentId) => PointFilter.All(FilterCondition.Equal(DocumentIdField, documentId));
 
     /// <summary>Keeps the leases of documents in progress alive until <paramref name="stop"/>; a failed renewal is retried next round.</summary>

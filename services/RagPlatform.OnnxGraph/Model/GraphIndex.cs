@@ -9,7 +9,6 @@ namespace RagPlatform.OnnxGraph.Model;
 internal sealed class GraphIndex
 {
     private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly HashSet<string> _graphInputs;
     private readonly HashSet<string> _usedBySubgraphs = new(StringComparer.Ordinal);
@@ -30,16 +29,6 @@ internal sealed class GraphIndex
                 _names.Add(output);
             }
 
-            foreach (var input in node.Input.Where(i => i.Length > 0))
-            {
-                if (!_consumers.TryGetValue(input, out var list))
-                {
-                    _consumers[input] = list = [];
-                }
-
-                list.Add(node);
-            }
-
             foreach (var attribute in node.Attribute)
             {
                 foreach (var subgraph in attribute.Graphs.Append(attribute.G).OfType<GraphProto>())
@@ -54,11 +43,7 @@ internal sealed class GraphIndex
 
     public IReadOnlyDictionary<string, TensorProto> Initializers { get; }
 
-    public bool HasSubgraphs => _usedBySubgraphs.Count > 0;
-
     public NodeProto? Producer(string tensor) => _producers.GetValueOrDefault(tensor);
-
-    public IReadOnlyList<NodeProto> Consumers(string tensor) => _consumers.TryGetValue(tensor, out var list) ? list : [];
 
     /// <summary>An initializer that is not also a graph input (which a caller could override at run time).</summary>
     public TensorProto? ConstantInitializer(string tensor) =>

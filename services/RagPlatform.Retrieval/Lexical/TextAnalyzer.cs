@@ -29,8 +29,6 @@ internal sealed class TextAnalyzer
         "yourselves",
     ], StringComparer.Ordinal);
 
-    public static bool IsStopWord(string word) => StopWords.Contains(word);
-
     /// <summary>Appends the terms of <paramref name="text"/>, in order and with repeats, to <paramref name="terms"/>.</summary>
     public void Analyze(string text, List<string> terms)
     {

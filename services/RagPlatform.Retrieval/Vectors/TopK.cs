@@ -17,13 +17,6 @@ internal sealed class TopK
         _slots = new int[k];
     }
 
-    public int Count => _count;
-
-    public bool IsFull => _count == _scores.Length;
-
-    /// <summary>The score a new pair must beat once the heap is full.</summary>
-    public float Floor => IsFull ? _scores[0] : float.NegativeInfinity;
-
     public void Offer(float score, int slot)
     {
         if (_count < _scores.Length)

@@ -48,19 +48,6 @@ internal sealed class AlignedText
         return aligned;
     }
 
-    /// <summary>The code point at <paramref name="index"/>; a lone surrogate reads as U+FFFD, as TextEncoder does.</summary>
-    public int CodePointAt(int index, out int width)
-    {
-        var status = Rune.DecodeFromUtf16(Chars[index..], out var rune, out width);
-        if (status != System.Buffers.OperationStatus.Done)
-        {
-            width = 1;
-            return Rune.ReplacementChar.Value;
-        }
-
-        return rune.Value;
-    }
-
     /// <summary>The raw scalar or lone surrogate at <paramref name="index"/> (JavaScript iterates strings so).</summary>
     public int RawCodePointAt(int index, out int width)
     {

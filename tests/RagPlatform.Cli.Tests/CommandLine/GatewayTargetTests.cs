@@ -25,7 +25,7 @@ public sealed class GatewayTargetTests
         using var home = new TemporaryDirectory();
         var state = new RagHome(home.Path);
         home.File("api-key", "rag_from_state\n");
-        new PlatformRecord("http://127.0.0.1:41234", "/m", "/d", DateTimeOffset.Now, []).Write(state.PlatformFile);
+        new PlatformRecord("http://127.0.0.1:41234", "/m", "/d", InternalToken: true, []).Write(state.PlatformFile);
         var cli = new TestCli(new Dictionary<string, string> { [CliEnvironment.HomeVariable] = home.Path });
 
         var target = cli.Context.Globals.Resolve(cli.Parse("status"), cli.Context.Environment);

@@ -97,13 +97,13 @@ public sealed class AskCommandTests
     }
 
     [Fact]
-    public async Task Ask_Json_PrintsOnlyTheGatewaysJsonOnStdout()
+    public async Task Ask_Json_PrintsOnlyTheJsonAnswerOnStdout()
     {
         using var home = new TemporaryDirectory();
         var gateway = new ScriptedGateway(_ => Task.FromResult(ScriptedGateway.Json(HttpStatusCode.OK, """
             {"answer":"Hashed é.","citations":[],"degraded":[],"noAnswer":false,"forgedModels":true,"finishReason":"stop",
              "usage":{"promptTokens":1,"completionTokens":1,"retrievedPassages":0,"promptPassages":0},
-             "timings":{"retrieveMs":1,"rerankMs":1,"generateMs":1,"firstTokenMs":1,"totalMs":1},"requestId":"r2","extra":"kept"}
+             "timings":{"retrieveMs":1,"rerankMs":1,"generateMs":1,"firstTokenMs":1,"totalMs":1},"requestId":"r2"}
             """)));
         var cli = new TestCli(new Dictionary<string, string> { [CliEnvironment.HomeVariable] = home.Path }, http: () => gateway);
 
@@ -112,7 +112,7 @@ public sealed class AskCommandTests
         Assert.Equal(ExitCodes.Success, code);
         using var printed = JsonDocument.Parse(cli.Out);
         Assert.Equal("Hashed é.", printed.RootElement.GetProperty("answer").GetString());
-        Assert.Equal("kept", printed.RootElement.GetProperty("extra").GetString());
+        Assert.Equal("r2", printed.RootElement.GetProperty("requestId").GetString());
         Assert.Contains("é", cli.Out, StringComparison.Ordinal);
         Assert.Contains("FORGED", cli.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("event-stream", Assert.Single(gateway.Requests).Accept, StringComparison.Ordinal);

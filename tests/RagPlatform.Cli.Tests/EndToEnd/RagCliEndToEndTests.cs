@@ -1,17 +1,17 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using RagPlatform.Cli.Platform;
 using RagPlatform.Cli.Tests.Evaluation;
 using RagPlatform.Cli.Tests.Infrastructure;
+using RagPlatform.Launcher;
 using RagPlatform.Testing;
 
 namespace RagPlatform.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// The built `rag` (dotnet rag.dll) as a user runs it: `up` starts the five real services as detached processes under a
-/// temporary RAG_HOME, then ingest, ask, eval and status go through the real gateway, and `down` must leave no process behind.
+/// temporary RAG_HOME, then ingest, ask, eval and status go through the real gateway; a killed service is started again
+/// by the next `up`, which leaves the others alone; and `down` must leave no process behind.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class RagCliEndToEndTests
@@ -29,12 +29,12 @@ public sealed class RagCliEndToEndTests
         corpus.File("docs/ranking.txt", "Hybrid retrieval fuses dense and BM25 rankings with reciprocal rank fusion before the reranker orders passages.\n");
         var broken = corpus.File("broken.pdf", "this is not a PDF");
         var squad = corpus.File("squad.json", SquadDatasetSourceTests.TwoArticles);
-        var port = FreePort();
         var pids = new Dictionary<string, int>();
         try
         {
             // up: every service healthy, URLs and key printed, forged models called out.
-            var up = await RagAsync(home, "up", "--port", Invariant(port), "--grpc-port-base", "0", "--timeout", "180");
+            // Port 0: the launcher picks free ones (a fixed port is checked free before anything starts).
+            var up = await RagAsync(home, "up", "--port", "0", "--grpc-port-base", "0", "--timeout", "180");
             Assert.True(up.ExitCode == 0, Describe(up, home));
             var key = File.ReadAllText(Path.Combine(home.Path, "api-key")).Trim();
             if (!OperatingSystem.IsWindows())
@@ -42,17 +42,20 @@ public sealed class RagCliEndToEndTests
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(home.Path, "api-key")));
             }
 
-            Assert.Contains($"gateway  http://127.0.0.1:{port}", up.StandardOutput, StringComparison.Ordinal);
-            Assert.Contains($"web UI   http://127.0.0.1:{port}/", up.StandardOutput, StringComparison.Ordinal);
+            var gateway = Regex.Match(up.StandardOutput, @"gateway  (http://127\.0\.0\.1:\d+)").Groups[1].Value;
+            Assert.True(gateway.Length > 0, Describe(up, home));
+            Assert.Contains($"web UI   {gateway}/", up.StandardOutput, StringComparison.Ordinal);
             Assert.Contains(key, up.StandardOutput, StringComparison.Ordinal);
             Assert.Contains("FORGED", up.StandardError, StringComparison.Ordinal);
-            foreach (var service in Services)
+            foreach (var (service, pid) in RecordedPids(home))
             {
-                pids[service] = int.Parse(File.ReadAllText(Path.Combine(home.Path, "pids", service + ".pid")).Trim(), CultureInfo.InvariantCulture);
-                Assert.True(ProcessControl.IsRunning(pids[service], HostDll(service)), $"{service} (pid {pids[service]}) is not running.\n{Describe(up, home)}");
+                pids[service] = pid;
+                Assert.True(ProcessSignals.IsRunning(pid, HostDll(service)), $"{service} (pid {pid}) is not running.\n{Describe(up, home)}");
             }
 
-            var again = await RagAsync(home, "up", "--port", Invariant(port), "--grpc-port-base", "0");
+            Assert.Equal(Services, pids.Keys);
+
+            var again = await RagAsync(home, "up", "--port", "0", "--grpc-port-base", "0");
             Assert.Equal(0, again.ExitCode);
             Assert.Contains("already running", again.StandardError, StringComparison.Ordinal);
 
@@ -92,39 +95,60 @@ public sealed class RagCliEndToEndTests
             Assert.Contains(Invariant(pids["gateway"]), status.StandardOutput, StringComparison.Ordinal);
 
             // A crashed reranker: status says so, and answers still come, marked degraded.
-            ProcessControl.KillHard(pids["reranker"]);
-            Assert.True(await ProcessControl.WaitForExitAsync(pids["reranker"], HostDll("reranker"), TimeSpan.FromSeconds(10), CancellationToken.None));
+            ProcessSignals.KillHard(pids["reranker"]);
+            Assert.True(await ProcessSignals.WaitForExitAsync(pids["reranker"], HostDll("reranker"), TimeSpan.FromSeconds(10), CancellationToken.None));
             var partial = await RagAsync(home, "status");
             Assert.Equal(1, partial.ExitCode);
             Assert.Matches(@"reranker\s.*stopped", partial.StandardOutput);
             var degraded = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--max-tokens", "8");
             Assert.True(degraded.ExitCode == 0, Describe(degraded, home));
             Assert.Contains("degraded: rerank", degraded.StandardError, StringComparison.Ordinal);
+
+            // up again, like `docker compose up`: only the dead reranker is started, on its port; the rest keep running.
+            var recovered = await RagAsync(home, "up", "--port", "18080", "--timeout", "180");
+            Assert.True(recovered.ExitCode == 0, Describe(recovered, home));
+            Assert.Contains("Started again: reranker.", recovered.StandardError, StringComparison.Ordinal);
+            var after = RecordedPids(home);
+            Assert.All(Services.Where(s => s != "reranker"), s => Assert.Equal(pids[s], after[s]));
+            Assert.NotEqual(pids["reranker"], after["reranker"]);
+            Assert.True(ProcessSignals.IsRunning(after["reranker"], HostDll("reranker")));
+            pids["reranker"] = after["reranker"];
+            Assert.Contains($"gateway  {gateway}", recovered.StandardOutput, StringComparison.Ordinal);
+            var healthy = await RagAsync(home, "status");
+            Assert.True(healthy.ExitCode == 0, Describe(healthy, home));
+            var whole = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--max-tokens", "8");
+            Assert.True(whole.ExitCode == 0, Describe(whole, home));
+            Assert.DoesNotContain("degraded", whole.StandardError, StringComparison.Ordinal);
         }
         finally
         {
             var down = await RagAsync(home, "down", "--timeout", "20");
-            var leftovers = pids.Where(p => ProcessControl.IsRunning(p.Value, HostDll(p.Key))).ToList();
+            var leftovers = pids.Where(p => ProcessSignals.IsRunning(p.Value, HostDll(p.Key))).ToList();
             foreach (var (_, pid) in leftovers)
             {
-                ProcessControl.KillHard(pid);
+                ProcessSignals.KillHard(pid);
             }
 
             Assert.True(down.ExitCode == 0, Describe(down, home));
             Assert.Empty(leftovers);
         }
 
-        var after = await RagAsync(home, "status");
-        Assert.Equal(3, after.ExitCode);
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(home.Path, "pids")));
+        var stopped = await RagAsync(home, "status");
+        Assert.Equal(3, stopped.ExitCode);
+        Assert.False(File.Exists(Path.Combine(home.Path, "platform.json")));
     }
+
+    /// <summary>The pid of each service as `rag up` recorded it in the state directory.</summary>
+    private static Dictionary<string, int> RecordedPids(TemporaryDirectory home) =>
+        RagPlatform.Cli.Platform.PlatformRecord.Read(Path.Combine(home.Path, "platform.json"))!.Services
+            .Where(s => s.Pid is not null).ToDictionary(s => s.Name, s => s.Pid!.Value);
 
     private static Task<CommandResult> RagAsync(TemporaryDirectory home, params string[] args) =>
         // `env` gives rag a clean view: its own state directory, no gateway or key inherited from whoever runs the tests.
         ExternalCommand.RunAsync("env", ["-u", "RAG_GATEWAY", "-u", "RAG_API_KEY", "-u", "RAG_MODELS_DIR", $"RAG_HOME={home.Path}",
             "dotnet", TestPaths.ServiceDll("services/Cli", "rag"), .. args], TestPaths.RepoRoot, CommandBound);
 
-    private static string HostDll(string service) => $"RagPlatform.{char.ToUpperInvariant(service[0])}{service[1..]}.dll";
+    private static string HostDll(string service) => ServiceInstance.Parse(service)!.Value.Service.HostDllName;
 
     private static string Describe(CommandResult result, TemporaryDirectory home)
     {
@@ -135,11 +159,4 @@ public sealed class RagCliEndToEndTests
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -53,21 +53,4 @@ public sealed class AnswerMetricsTests
         Assert.Equal(expected, AnswerMetrics.ExactMatch(prediction, []));
         Assert.Equal(expected, AnswerMetrics.F1(prediction, []));
     }
-
-    [Fact]
-    public void AnswerEvaluation_AveragesPerQuestionScores()
-    {
-        var evaluation = new AnswerEvaluation();
-
-        var first = evaluation.Add("France", ["France"]);
-        var second = evaluation.Add("cat cat cat", ["cat"]);
-
-        Assert.Equal((1.0, 1.0), first);
-        Assert.Equal((0.0, 0.5), second);
-        Assert.Equal(new AnswerScores(2, 0.5, 0.75), evaluation.Scores);
-    }
-
-    [Fact]
-    public void AnswerEvaluation_WithNoQuestions_ReportsZeros() =>
-        Assert.Equal(new AnswerScores(0, 0, 0), new AnswerEvaluation().Scores);
 }

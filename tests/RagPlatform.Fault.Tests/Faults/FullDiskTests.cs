@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text;
+using RagPlatform.Client;
 
 namespace RagPlatform.Fault.Tests.Faults;
 
@@ -15,7 +17,7 @@ public sealed class FullDiskTests : IAsyncLifetime
     private string _mount = "";
     private string? _mountFailure;
     private RunningPlatform? _platform;
-    private GatewayClient _gateway = null!;
+    private RagPlatformClient _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -41,13 +43,12 @@ public sealed class FullDiskTests : IAsyncLifetime
                 [PlatformService.Gateway] = new Dictionary<string, string?> { ["Gateway__RequestsPerSecond"] = "1000", ["Gateway__RequestBurst"] = "1000" },
             },
         });
-        _gateway = new GatewayClient(_platform.CreateClient());
-        Assert.Equal(HttpStatusCode.Created, (await _gateway.CreateCollectionAsync(Collection)).StatusCode);
+        _gateway = _platform.CreateGatewayClient(rateLimitRetries: 0);
+        await _gateway.CreateCollectionAsync(Collection);
     }
 
     public async Task DisposeAsync()
     {
-        _gateway?.Http.Dispose();
         if (_platform is not null)
         {
             await _platform.DisposeAsync();
@@ -84,22 +85,24 @@ public sealed class FullDiskTests : IAsyncLifetime
         var refused = new List<int>();
         for (var i = 5; i < 25; i++)
         {
-            using var response = await _gateway.UploadTextAsync(Collection, Name(i), Text(i));
-            if (response.StatusCode == HttpStatusCode.Accepted)
+            try
             {
+                await Upload(i);
                 acknowledged.Add(Name(i));
             }
-            else
+            catch (RagPlatformException ex)
             {
-                Assert.Equal(HttpStatusCode.InsufficientStorage, response.StatusCode);
-                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.Equal(HttpStatusCode.InsufficientStorage, ex.StatusCode);
+                // The refusal is a problem document that says why (the client read its detail and request id).
+                Assert.False(string.IsNullOrEmpty(ex.Detail));
+                Assert.False(string.IsNullOrEmpty(ex.RequestId));
                 refused.Add(i);
             }
         }
 
         Assert.NotEmpty(refused);
-        var whileFull = await _gateway.AskAsync(new { collection = Collection, question = "granite", mode = "lexical", maxTokens = 2 });
-        Assert.NotEmpty(whileFull.GetProperty("citations").EnumerateArray());
+        var whileFull = await _gateway.AskAsync(new AskRequest(Collection, "granite") { Mode = RetrievalModes.Lexical, MaxTokens = 2 });
+        Assert.NotEmpty(whileFull.Citations);
 
         File.Delete(ballast);
         foreach (var i in refused)
@@ -117,18 +120,19 @@ public sealed class FullDiskTests : IAsyncLifetime
     private async Task AssertAllIndexedAsync(IReadOnlyCollection<string> acknowledged)
     {
         var documents = await _gateway.WaitUntilSettledAsync(Collection, TimeSpan.FromSeconds(90));
-        Assert.Equal(acknowledged.Order(), documents.Select(d => d.GetProperty("documentId").GetString()!).Order());
-        Assert.All(documents, d => Assert.Equal("indexed", d.GetProperty("state").GetString()));
-        var collection = await GatewayClient.JsonOf(await _gateway.Http.GetAsync($"/v1/collections/{Collection}"), HttpStatusCode.OK);
-        Assert.Equal(documents.Sum(d => d.GetProperty("chunkCount").GetInt32()), collection.GetProperty("chunkCount").GetInt64());
+        Assert.Equal(acknowledged.Order(), documents.Select(d => d.DocumentId).Order());
+        Assert.All(documents, d => Assert.Equal(DocumentStates.Indexed, d.State));
+        var collection = await _gateway.GetCollectionAsync(Collection);
+        Assert.Equal(documents.Sum(d => d.ChunkCount), collection.ChunkCount);
     }
 
     private async Task<string> UploadAsync(int i, HttpStatusCode expected)
     {
-        using var response = await _gateway.UploadTextAsync(Collection, Name(i), Text(i));
-        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(expected, (await GatewayOutcome.OfAsync(() => Upload(i), HttpStatusCode.Accepted)).Status);
         return Name(i);
     }
+
+    private Task<DocumentResource> Upload(int i) => _gateway.UploadDocumentAsync(Collection, new UploadFile(Name(i), Encoding.UTF8.GetBytes(Text(i))));
 
     /// <summary>Writes until the filesystem refuses another byte.</summary>
     private static void FillDisk(string path)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
+using System.Text;
+using RagPlatform.Client;
 
 namespace RagPlatform.Fault.Tests.Faults;
 
@@ -16,7 +17,7 @@ public sealed class KillUnderLoadTests : IAsyncLifetime
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(10);
     private readonly string _data = Directory.CreateTempSubdirectory("rag-kill-").FullName;
     private RunningPlatform _platform = null!;
-    private GatewayClient _gateway = null!;
+    private RagPlatformClient _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -28,13 +29,12 @@ public sealed class KillUnderLoadTests : IAsyncLifetime
                 [PlatformService.Gateway] = new Dictionary<string, string?> { ["Gateway__RequestsPerSecond"] = "1000", ["Gateway__RequestBurst"] = "1000" },
             },
         });
-        _gateway = new GatewayClient(_platform.CreateClient(timeout: TimeSpan.FromSeconds(30)));
-        Assert.Equal(HttpStatusCode.Created, (await _gateway.CreateCollectionAsync(Collection)).StatusCode);
+        _gateway = _platform.CreateGatewayClient(timeout: TimeSpan.FromSeconds(30), rateLimitRetries: 0);
+        await _gateway.CreateCollectionAsync(Collection);
     }
 
     public async Task DisposeAsync()
     {
-        _gateway.Http.Dispose();
         await _platform.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
@@ -46,7 +46,7 @@ public sealed class KillUnderLoadTests : IAsyncLifetime
         await using (var load = new SteadyLoad(_gateway, Collection))
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
-            foreach (var service in Enum.GetValues<PlatformService>())
+            foreach (var service in PlatformServices.All)
             {
                 await _platform.KillAsync(service);
                 await Task.Delay(TimeSpan.FromSeconds(3));
@@ -79,16 +79,16 @@ public sealed class KillUnderLoadTests : IAsyncLifetime
         {
             try
             {
-                using var upload = await _gateway.UploadTextAsync(Collection, "probe.txt", $"Probe text {Guid.NewGuid():N}.");
-                using var ask = await _gateway.PostAskAsync(new { collection = Collection, question = "probe", maxTokens = 2, timeoutSeconds = 10 });
-                if (upload.StatusCode == HttpStatusCode.Accepted && ask.StatusCode == HttpStatusCode.OK
-                    && JsonDocument.Parse(await ask.Content.ReadAsStringAsync()).RootElement.GetProperty("degraded").GetArrayLength() == 0)
+                await _gateway.UploadDocumentAsync(Collection, new UploadFile("probe.txt", Encoding.UTF8.GetBytes($"Probe text {Guid.NewGuid():N}.")));
+                var ask = await _gateway.AskAsync(new AskRequest(Collection, "probe") { MaxTokens = 2, TimeoutSeconds = 10 });
+                if (ask.Degraded.Count == 0)
                 {
                     return clock.Elapsed;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is RagPlatformException or HttpRequestException)
             {
+                // Not recovered yet.
             }
 
             await Task.Delay(200);
@@ -112,20 +112,17 @@ public sealed class KillUnderLoadTests : IAsyncLifetime
     /// <summary>Waits for ingestion to settle, then checks each acknowledged document is indexed with its one chunk.</summary>
     private async Task<List<string>> LostAcknowledgedDocumentsAsync(IReadOnlyDictionary<string, string> acknowledged)
     {
-        var documents = (await _gateway.WaitUntilSettledAsync(Collection, TimeSpan.FromMinutes(3)))
-            .ToDictionary(d => d.GetProperty("documentId").GetString()!, d => d);
-        var lost = acknowledged.Keys.Where(id => !documents.TryGetValue(id, out var d)
-            || d.GetProperty("state").GetString() != "indexed" || d.GetProperty("chunkCount").GetInt32() != 1).ToList();
+        var documents = (await _gateway.WaitUntilSettledAsync(Collection, TimeSpan.FromMinutes(3))).ToDictionary(d => d.DocumentId);
+        var lost = acknowledged.Keys.Where(id => !documents.TryGetValue(id, out var d) || d.State != DocumentStates.Indexed || d.ChunkCount != 1).ToList();
 
-        var collection = await GatewayClient.JsonOf(await _gateway.Http.GetAsync($"/v1/collections/{Collection}"), HttpStatusCode.OK);
-        var indexedChunks = documents.Values.Where(d => d.GetProperty("state").GetString() == "indexed").Sum(d => d.GetProperty("chunkCount").GetInt32());
-        Assert.Equal(indexedChunks, collection.GetProperty("chunkCount").GetInt64());
+        var collection = await _gateway.GetCollectionAsync(Collection);
+        Assert.Equal(documents.Values.Where(d => d.State == DocumentStates.Indexed).Sum(d => d.ChunkCount), collection.ChunkCount);
 
         // The chunks are searchable, not just counted: a sample found by their unique words.
         foreach (var (id, word) in acknowledged.OrderBy(a => a.Key).Where((_, i) => i % Math.Max(1, acknowledged.Count / 15) == 0))
         {
-            var answer = await _gateway.AskAsync(new { collection = Collection, question = word, mode = "lexical", topK = 3, topN = 3, maxTokens = 1 });
-            if (!answer.GetProperty("citations").EnumerateArray().Any(c => c.GetProperty("documentId").GetString() == id))
+            var answer = await _gateway.AskAsync(new AskRequest(Collection, word) { Mode = RetrievalModes.Lexical, TopK = 3, TopN = 3, MaxTokens = 1 });
+            if (!answer.Citations.Any(c => c.DocumentId == id))
             {
                 lost.Add(id + " (not found by search)");
             }

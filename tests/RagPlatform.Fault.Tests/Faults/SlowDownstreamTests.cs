@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
+using RagPlatform.Client;
 
 namespace RagPlatform.Fault.Tests.Faults;
 
@@ -17,7 +17,7 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
     private RunningPlatform? _platform;
     private LatencyProxy _reranker = null!;
     private LatencyProxy _generator = null!;
-    private GatewayClient _gateway = null!;
+    private RagPlatformClient _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -37,15 +37,14 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
                 [PlatformService.Gateway] = new Dictionary<string, string?> { ["Gateway__RequestsPerSecond"] = "1000", ["Gateway__RequestBurst"] = "1000" },
             },
         });
-        _gateway = new GatewayClient(_platform.CreateClient(timeout: TimeSpan.FromSeconds(60)));
-        Assert.Equal(HttpStatusCode.Created, (await _gateway.CreateCollectionAsync(Collection)).StatusCode);
-        await _gateway.UploadTextAsync(Collection, "a.txt", "Comets have tails that point away from the sun.");
+        _gateway = _platform.CreateGatewayClient(timeout: TimeSpan.FromSeconds(60), rateLimitRetries: 0);
+        await _gateway.CreateCollectionAsync(Collection);
+        await _gateway.UploadDocumentAsync(Collection, new UploadFile("a.txt", "Comets have tails that point away from the sun."u8.ToArray()));
         await _gateway.WaitUntilSettledAsync(Collection, TimeSpan.FromSeconds(60));
     }
 
     public async Task DisposeAsync()
     {
-        _gateway.Http.Dispose();
         if (_platform is not null)
         {
             await _platform.DisposeAsync();
@@ -62,9 +61,9 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
         _reranker.Delay = TimeSpan.FromSeconds(5);
         var clock = Stopwatch.StartNew();
 
-        var answer = await _gateway.AskAsync(new { collection = Collection, question = "Where do comet tails point?", maxTokens = 4 });
+        var answer = await _gateway.AskAsync(Question(maxTokens: 4));
 
-        Assert.Equal(["rerank"], answer.GetProperty("degraded").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(["rerank"], answer.Degraded);
         // Had the orchestrator waited for the reranker, the answer could not come before the reranker's own delay.
         Assert.True(clock.Elapsed < _reranker.Delay, $"the 1 s reranker budget was not held: {clock.Elapsed.TotalSeconds:F1} s");
     }
@@ -75,9 +74,9 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
         _generator.Delay = TimeSpan.FromSeconds(3);
         var clock = Stopwatch.StartNew();
 
-        using var response = await _gateway.PostAskAsync(new { collection = Collection, question = "Where do comet tails point?", maxTokens = 8, timeoutSeconds = 2 });
+        var (status, _) = await GatewayOutcome.OfAsync(() => _gateway.AskAsync(Question(maxTokens: 8, timeoutSeconds: 2)));
 
-        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, status);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"a 2 s deadline took {clock.Elapsed.TotalSeconds:F1} s");
     }
 
@@ -88,15 +87,19 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
         var burst = Enumerable.Range(0, 40).Select(async _ =>
         {
             var clock = Stopwatch.StartNew();
-            using var response = await _gateway.PostAskAsync(new { collection = Collection, question = "Where do comet tails point?", maxTokens = 8, timeoutSeconds = 8 });
-            return (response.StatusCode, clock.Elapsed);
+            var (status, _) = await GatewayOutcome.OfAsync(() => _gateway.AskAsync(Question(maxTokens: 8, timeoutSeconds: 8)));
+            return (StatusCode: status!.Value, clock.Elapsed);
         }).ToList();
 
         // While 40 answers crowd the slow generator, unrelated requests are served promptly.
         await Task.Delay(TimeSpan.FromSeconds(1));
         var probe = Stopwatch.StartNew();
-        Assert.Equal(HttpStatusCode.OK, (await _gateway.Http.GetAsync($"/v1/collections/{Collection}")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _gateway.Http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(Collection, (await _gateway.GetCollectionAsync(Collection)).Name);
+        using (var http = _platform!.CreateClient())
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        }
+
         Assert.True(probe.Elapsed < TimeSpan.FromSeconds(1), $"other requests waited {probe.Elapsed.TotalSeconds:F1} s behind the burst");
 
         var results = await Task.WhenAll(burst);
@@ -108,7 +111,10 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
         Assert.All(results, r => Assert.True(r.Elapsed < TimeSpan.FromSeconds(11), $"a request outlived its 8 s deadline: {r.Elapsed.TotalSeconds:F1} s"));
 
         _generator.Delay = TimeSpan.Zero;
-        var after = await _gateway.AskAsync(new { collection = Collection, question = "Where do comet tails point?", maxTokens = 4 });
-        Assert.True(after.GetProperty("usage").GetProperty("completionTokens").GetInt32() > 0);
+        var after = await _gateway.AskAsync(Question(maxTokens: 4));
+        Assert.True(after.Usage.CompletionTokens > 0);
     }
+
+    private static AskRequest Question(int maxTokens, double? timeoutSeconds = null) =>
+        new(Collection, "Where do comet tails point?") { MaxTokens = maxTokens, TimeoutSeconds = timeoutSeconds };
 }

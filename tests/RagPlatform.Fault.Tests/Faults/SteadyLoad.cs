@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
+using System.Text;
+using RagPlatform.Client;
 
 namespace RagPlatform.Fault.Tests.Faults;
 
@@ -14,13 +15,13 @@ public sealed record LoadOutcome(string Kind, HttpStatusCode? Status, bool Degra
 /// </summary>
 public sealed class SteadyLoad : IAsyncDisposable
 {
-    private readonly GatewayClient _gateway;
+    private readonly RagPlatformClient _gateway;
     private readonly string _collection;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _workers = [];
     private int _sequence;
 
-    public SteadyLoad(GatewayClient gateway, string collection)
+    public SteadyLoad(RagPlatformClient gateway, string collection)
     {
         _gateway = gateway;
         _collection = collection;
@@ -62,13 +63,13 @@ public sealed class SteadyLoad : IAsyncDisposable
             var text = $"Load document {n} mentions the marker {Word(n)} and nothing else of note.";
             await RecordAsync("upload", async () =>
             {
-                using var response = await _gateway.UploadTextAsync(_collection, id, text);
-                if (response.StatusCode == HttpStatusCode.Accepted)
+                var (status, _) = await GatewayOutcome.OfAsync(() => _gateway.UploadDocumentAsync(_collection, new UploadFile(id, Encoding.UTF8.GetBytes(text))), HttpStatusCode.Accepted);
+                if (status == HttpStatusCode.Accepted)
                 {
                     Acknowledged[id] = Word(n);
                 }
 
-                return (response.StatusCode, false);
+                return (status, false);
             });
             await Pause(150);
         }
@@ -80,32 +81,21 @@ public sealed class SteadyLoad : IAsyncDisposable
         {
             await RecordAsync("ask", async () =>
             {
-                using var response = await _gateway.PostAskAsync(new { collection = _collection, question = "Which document mentions the marker?", maxTokens = 2, timeoutSeconds = 20 });
-                var degraded = false;
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                    degraded = answer.GetProperty("degraded").GetArrayLength() > 0;
-                }
-
-                return (response.StatusCode, degraded);
+                var (status, answer) = await GatewayOutcome.OfAsync(() => _gateway.AskAsync(
+                    new AskRequest(_collection, "Which document mentions the marker?") { MaxTokens = 2, TimeoutSeconds = 20 }));
+                return (status, answer is { Degraded.Count: > 0 });
             });
             // Steady, not saturating: one generator sequence at a time is the default, and a probe must not queue behind a wall.
             await Pause(300);
         }
     }
 
-    private async Task RecordAsync(string kind, Func<Task<(HttpStatusCode Status, bool Degraded)>> request)
+    private async Task RecordAsync(string kind, Func<Task<(HttpStatusCode? Status, bool Degraded)>> request)
     {
         try
         {
             var (status, degraded) = await request();
             Outcomes.Enqueue(new LoadOutcome(kind, status, degraded, DateTime.UtcNow));
-        }
-        catch (HttpRequestException)
-        {
-            // The gateway itself is down: no HTTP status at all.
-            Outcomes.Enqueue(new LoadOutcome(kind, null, false, DateTime.UtcNow));
         }
         catch (TaskCanceledException) when (!_stop.IsCancellationRequested)
         {

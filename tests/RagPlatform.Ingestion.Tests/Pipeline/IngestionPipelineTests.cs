@@ -37,7 +37,7 @@ public sealed class IngestionPipelineTests(TestEnvironment env) : IAsyncLifetime
     private Task<long> ChunksOfAsync(string documentId) => _index.CountAsync(Collection, IngestionPipeline.ByDocument(documentId));
 
     [Fact]
-    public async Task Reingest_Unchanged_IsANoOp_Changed_Replaces_Delete_RemovesAll()
+    public async Task Reingest_Unchanged_IsANoOp_Changed_Replaces()
     {
         var path = _dir.File("a.md", "# Title\n\nFirst version of the text.\n\n## Part\n\nMore words here.");
         var first = await _pipeline.IngestAsync(Collection, [new IngestionSource(path)]).Bounded();
@@ -60,11 +60,6 @@ public sealed class IngestionPipelineTests(TestEnvironment env) : IAsyncLifetime
         var status = (await _status.GetAsync(Collection, "a.md", CancellationToken.None))!;
         Assert.Equal(DocumentState.Indexed, status.State);
         Assert.Equal(changed[0].ChunkCount, status.ChunkCount);
-
-        await _pipeline.DeleteDocumentAsync(Collection, "a.md").Bounded();
-
-        Assert.Equal(0, await ChunksOfAsync("a.md"));
-        Assert.Null((await _status.GetAsync(Collection, "a.md", CancellationToken.None)));
     }
 
     [Fact]

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using RagPlatform.Client;
 
 namespace RagPlatform.Orchestrator.Tests.Platform;
 
@@ -8,12 +12,12 @@ namespace RagPlatform.Orchestrator.Tests.Platform;
 public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
-    private GatewayClient Gateway => fixture.Gateway;
+    private RagPlatformClient Gateway => fixture.Gateway;
 
     [Fact]
     public async Task Upload_ThenAsk_EveryCitationQuotesTheUploadedTextAtItsOffsets()
     {
-        await CreateAsync("citations");
+        await Gateway.CreateCollectionAsync("citations");
         var texts = new Dictionary<string, string>
         {
             ["volcanoes.md"] = "# Volcanoes\n\nMount Etna is an active stratovolcano on the east coast of Sicily.\n\n## Eruptions\n\nEtna erupts often; its lava flows reach the villages below.",
@@ -21,100 +25,119 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
         };
         foreach (var (name, text) in texts)
         {
-            Assert.Equal(HttpStatusCode.Accepted, (await Gateway.UploadTextAsync("citations", name, text)).StatusCode);
+            Assert.Equal(DocumentStates.Queued, (await UploadAsync("citations", name, text)).State);
         }
 
         var settled = await Gateway.WaitUntilSettledAsync("citations", Settle);
-        Assert.All(settled, d => Assert.Equal("indexed", d.GetProperty("state").GetString()));
+        Assert.All(settled, d => Assert.Equal(DocumentStates.Indexed, d.State));
 
-        var answer = await Gateway.AskAsync(new { collection = "citations", question = "Where is Mount Etna?", maxTokens = 16 });
+        var answer = await Gateway.AskAsync(new AskRequest("citations", "Where is Mount Etna?") { MaxTokens = 16 });
 
-        var citations = answer.GetProperty("citations").EnumerateArray().ToList();
-        Assert.NotEmpty(citations);
-        Assert.Equal(Enumerable.Range(1, citations.Count), citations.Select(c => c.GetProperty("n").GetInt32()).Order());
-        foreach (var citation in citations)
+        Assert.NotEmpty(answer.Citations);
+        Assert.Equal(Enumerable.Range(1, answer.Citations.Count), answer.Citations.Select(c => c.N).Order());
+        foreach (var citation in answer.Citations)
         {
             // The markdown parser keeps the text of headings and paragraphs; offsets index that extracted text, and
             // the passage must be a verbatim piece of the document the user uploaded.
-            var text = citation.GetProperty("text").GetString()!;
-            Assert.Contains(text.Split('\n')[0], texts[citation.GetProperty("documentId").GetString()!], StringComparison.Ordinal);
-            Assert.Equal(text.Length, citation.GetProperty("end").GetInt32() - citation.GetProperty("start").GetInt32());
+            Assert.Contains(citation.Text.Split('\n')[0], texts[citation.DocumentId], StringComparison.Ordinal);
+            Assert.Equal(citation.Text.Length, citation.End - citation.Start);
         }
 
-        Assert.Contains(citations, c => c.GetProperty("documentId").GetString() == "volcanoes.md");
-        Assert.True(answer.GetProperty("forgedModels").GetBoolean());
-        Assert.Empty(answer.GetProperty("degraded").EnumerateArray());
-        Assert.True(answer.GetProperty("usage").GetProperty("completionTokens").GetInt32() is > 0 and <= 16);
+        Assert.Contains(answer.Citations, c => c.DocumentId == "volcanoes.md");
+        Assert.True(answer.ForgedModels);
+        Assert.Empty(answer.Degraded);
+        Assert.True(answer.Usage.CompletionTokens is > 0 and <= 16);
     }
 
     [Fact]
     public async Task Reupload_UnchangedBytesAreANoOp_ChangedBytesReplaceTheChunks()
     {
-        await CreateAsync("versions");
-        await Gateway.UploadTextAsync("versions", "notes.txt", "The first version talks about apples and orchards.");
+        await Gateway.CreateCollectionAsync("versions");
+        await UploadAsync("versions", "notes.txt", "The first version talks about apples and orchards.");
         var first = (await Gateway.WaitUntilSettledAsync("versions", Settle)).Single();
 
-        var again = await GatewayClient.JsonOf(await Gateway.UploadTextAsync("versions", "notes.txt", "The first version talks about apples and orchards."), HttpStatusCode.Accepted);
-        var unchanged = again.GetProperty("documents")[0];
-        Assert.Equal("indexed", unchanged.GetProperty("state").GetString());
-        Assert.Equal(first.GetProperty("contentHash").GetString(), unchanged.GetProperty("contentHash").GetString());
-        Assert.Equal(first.GetProperty("indexedAt").GetString(), unchanged.GetProperty("indexedAt").GetString());
+        var unchanged = await UploadAsync("versions", "notes.txt", "The first version talks about apples and orchards.");
+        Assert.Equal(DocumentStates.Indexed, unchanged.State);
+        Assert.Equal(first.ContentHash, unchanged.ContentHash);
+        Assert.Equal(first.IndexedAt, unchanged.IndexedAt);
 
-        await Gateway.UploadTextAsync("versions", "notes.txt", "The second version is about submarines and sonar.");
+        await UploadAsync("versions", "notes.txt", "The second version is about submarines and sonar.");
         var second = (await Gateway.WaitUntilSettledAsync("versions", Settle)).Single();
-        Assert.NotEqual(first.GetProperty("contentHash").GetString(), second.GetProperty("contentHash").GetString());
+        Assert.NotEqual(first.ContentHash, second.ContentHash);
 
-        var apples = await Gateway.AskAsync(new { collection = "versions", question = "apples orchards", mode = "lexical", maxTokens = 4 });
-        Assert.True(apples.GetProperty("noAnswer").GetBoolean(), "the old version's chunks must be gone");
-        var sonar = await Gateway.AskAsync(new { collection = "versions", question = "submarines sonar", mode = "lexical", maxTokens = 4 });
-        Assert.Contains("submarines", sonar.GetProperty("citations")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        var apples = await Gateway.AskAsync(new AskRequest("versions", "apples orchards") { Mode = RetrievalModes.Lexical, MaxTokens = 4 });
+        Assert.True(apples.NoAnswer, "the old version's chunks must be gone");
+        var sonar = await Gateway.AskAsync(new AskRequest("versions", "submarines sonar") { Mode = RetrievalModes.Lexical, MaxTokens = 4 });
+        Assert.Contains("submarines", sonar.Citations[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task DeleteDocument_ItsPassagesAreNoLongerFound()
     {
-        await CreateAsync("deletion");
-        await Gateway.UploadTextAsync("deletion", "keep.txt", "Lighthouses guide ships along rocky coasts.");
-        await Gateway.UploadTextAsync("deletion", "drop.txt", "Beekeepers harvest honey in late summer.");
+        await Gateway.CreateCollectionAsync("deletion");
+        await UploadAsync("deletion", "keep.txt", "Lighthouses guide ships along rocky coasts.");
+        await UploadAsync("deletion", "drop.txt", "Beekeepers harvest honey in late summer.");
         await Gateway.WaitUntilSettledAsync("deletion", Settle);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Gateway.Http.DeleteAsync("/v1/collections/deletion/documents/drop.txt")).StatusCode);
+        await Gateway.DeleteDocumentAsync("deletion", "drop.txt");
 
-        var honey = await Gateway.AskAsync(new { collection = "deletion", question = "beekeepers honey", mode = "lexical", maxTokens = 4 });
-        Assert.True(honey.GetProperty("noAnswer").GetBoolean());
-        Assert.Equal(HttpStatusCode.NotFound, (await Gateway.Http.GetAsync("/v1/collections/deletion/documents/drop.txt")).StatusCode);
-        Assert.Single(await Gateway.ListDocumentsAsync("deletion"));
+        var honey = await Gateway.AskAsync(new AskRequest("deletion", "beekeepers honey") { Mode = RetrievalModes.Lexical, MaxTokens = 4 });
+        Assert.True(honey.NoAnswer);
+        var gone = await Assert.ThrowsAsync<RagPlatformException>(() => Gateway.GetDocumentAsync("deletion", "drop.txt"));
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Single(await Gateway.ListAllDocumentsAsync("deletion"));
     }
 
     [Fact]
     public async Task Ask_NothingRelevant_AnswerSaysSoAndNothingIsGenerated()
     {
-        await CreateAsync("irrelevant");
-        await Gateway.UploadTextAsync("irrelevant", "a.txt", "Photosynthesis turns light into chemical energy.");
+        await Gateway.CreateCollectionAsync("irrelevant");
+        await UploadAsync("irrelevant", "a.txt", "Photosynthesis turns light into chemical energy.");
         await Gateway.WaitUntilSettledAsync("irrelevant", Settle);
 
-        var answer = await Gateway.AskAsync(new { collection = "irrelevant", question = "zqxv wombats yodel", mode = "lexical" });
+        var answer = await Gateway.AskAsync(new AskRequest("irrelevant", "zqxv wombats yodel") { Mode = RetrievalModes.Lexical });
 
-        Assert.True(answer.GetProperty("noAnswer").GetBoolean());
-        Assert.Contains("could not find", answer.GetProperty("answer").GetString(), StringComparison.Ordinal);
-        Assert.Empty(answer.GetProperty("citations").EnumerateArray());
-        Assert.Equal(0, answer.GetProperty("usage").GetProperty("completionTokens").GetInt32());
+        Assert.True(answer.NoAnswer);
+        Assert.Contains("could not find", answer.Answer, StringComparison.Ordinal);
+        Assert.Empty(answer.Citations);
+        Assert.Equal(0, answer.Usage.CompletionTokens);
     }
 
     [Fact]
     public async Task AskStream_EventsComeAsTokensThenCitationsThenDone()
     {
-        await CreateAsync("streaming");
-        await Gateway.UploadTextAsync("streaming", "rivers.txt", "The Danube flows through ten countries into the Black Sea.");
+        await Gateway.CreateCollectionAsync("streaming");
+        await UploadAsync("streaming", "rivers.txt", "The Danube flows through ten countries into the Black Sea.");
         await Gateway.WaitUntilSettledAsync("streaming", Settle);
 
-        var events = await Gateway.AskStreamAsync(new { collection = "streaming", question = "Where does the Danube flow?", maxTokens = 12 });
+        var events = new List<IAnswerEvent>();
+        await foreach (var next in Gateway.AskStreamAsync(new AskRequest("streaming", "Where does the Danube flow?") { MaxTokens = 12 }))
+        {
+            events.Add(next);
+        }
 
-        var names = events.Select(e => e.Name).ToList();
-        Assert.True(names.Count(n => n == "token") >= 1);
-        Assert.Equal(["citations", "done"], names.SkipWhile(n => n == "token"));
-        Assert.NotEmpty(events[^2].Data.EnumerateArray());
-        Assert.Equal(12, events[^1].Data.GetProperty("usage").GetProperty("completionTokens").GetInt32());
+        Assert.True(events.OfType<AnswerToken>().Any());
+        Assert.Equal([typeof(AnswerCitations), typeof(AnswerDone)], events.SkipWhile(e => e is AnswerToken).Select(e => e.GetType()));
+        Assert.NotEmpty(((AnswerCitations)events[^2]).Citations);
+        Assert.Equal(12, ((AnswerDone)events[^1]).Usage.CompletionTokens);
+    }
+
+    [Fact]
+    public async Task AskStream_OnTheWire_IsServerSentEventsEachNamedWithOneJsonData()
+    {
+        await Gateway.CreateCollectionAsync("wire");
+        await UploadAsync("wire", "tides.txt", "Tides follow the moon's pull on the oceans.");
+        await Gateway.WaitUntilSettledAsync("wire", Settle);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/ask") { Content = JsonContent.Create(new { collection = "wire", question = "What do tides follow?", maxTokens = 4 }) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+
+        using var response = await fixture.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var blocks = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["citations", "done"], blocks.Select(b => b.Split('\n')[0]).SkipWhile(l => l == "event: token").Select(l => l["event: ".Length..]));
+        Assert.All(blocks, b => JsonDocument.Parse(b.Split('\n')[1]["data: ".Length..]).Dispose());
     }
 
     [Theory]
@@ -122,7 +145,7 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
     [InlineData("Bad Name", "a question", HttpStatusCode.BadRequest)]
     public async Task Ask_BadCollection_ProblemJson(string collection, string question, HttpStatusCode expected)
     {
-        using var response = await Gateway.PostAskAsync(new { collection, question });
+        using var response = await fixture.Http.PostAsJsonAsync("/v1/ask", new { collection, question });
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -134,18 +157,17 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
     [Fact]
     public async Task Ask_DeadlineTooShortForTheAnswer_GatewayTimeout()
     {
-        await CreateAsync("deadline");
-        await Gateway.UploadTextAsync("deadline", "a.txt", "Tides follow the moon's pull on the oceans.");
+        await Gateway.CreateCollectionAsync("deadline");
+        await UploadAsync("deadline", "a.txt", "Tides follow the moon's pull on the oceans.");
         await Gateway.WaitUntilSettledAsync("deadline", Settle);
 
-        using var response = await Gateway.PostAskAsync(new { collection = "deadline", question = "What do tides follow?", maxTokens = 1000, timeoutSeconds = 0.3 });
+        var failure = await Assert.ThrowsAsync<RagPlatformException>(() =>
+            Gateway.AskAsync(new AskRequest("deadline", "What do tides follow?") { MaxTokens = 1000, TimeoutSeconds = 0.3 }));
 
-        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, failure.StatusCode);
+        Assert.False(string.IsNullOrEmpty(failure.RequestId));
     }
 
-    private async Task CreateAsync(string collection)
-    {
-        using var response = await Gateway.CreateCollectionAsync(collection);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
+    private Task<DocumentResource> UploadAsync(string collection, string fileName, string text) =>
+        Gateway.UploadDocumentAsync(collection, new UploadFile(fileName, Encoding.UTF8.GetBytes(text)));
 }

@@ -1,5 +1,6 @@
 using System.Net;
-using System.Text.Json;
+using System.Text;
+using RagPlatform.Client;
 
 namespace RagPlatform.Orchestrator.Tests.Platform;
 
@@ -13,21 +14,20 @@ public sealed class DegradationTests : IAsyncLifetime
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
     private readonly string _data = Directory.CreateTempSubdirectory("rag-degradation-").FullName;
     private RunningPlatform _platform = null!;
-    private GatewayClient _gateway = null!;
+    private RagPlatformClient _gateway = null!;
 
     public async Task InitializeAsync()
     {
         _platform = await RunningPlatform.StartAsync(new PlatformOptions(_data));
-        _gateway = new GatewayClient(_platform.CreateClient());
-        Assert.Equal(HttpStatusCode.Created, (await _gateway.CreateCollectionAsync("docs")).StatusCode);
-        await _gateway.UploadTextAsync("docs", "owls.txt", "Owls hunt at night and can turn their heads very far.");
-        await _gateway.UploadTextAsync("docs", "bees.txt", "Bees dance to tell each other where flowers are.");
+        _gateway = _platform.CreateGatewayClient();
+        await _gateway.CreateCollectionAsync("docs");
+        await UploadAsync("owls.txt", "Owls hunt at night and can turn their heads very far.");
+        await UploadAsync("bees.txt", "Bees dance to tell each other where flowers are.");
         await _gateway.WaitUntilSettledAsync("docs", Settle);
     }
 
     public async Task DisposeAsync()
     {
-        _gateway.Http.Dispose();
         await _platform.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
@@ -38,13 +38,13 @@ public sealed class DegradationTests : IAsyncLifetime
         await _platform.KillAsync(PlatformService.Reranker);
 
         var degraded = await _gateway.AskAsync(Question("How do owls hunt?"));
-        Assert.Equal(["rerank"], Degraded(degraded));
-        Assert.NotEmpty(degraded.GetProperty("citations").EnumerateArray());
-        Assert.NotEmpty(degraded.GetProperty("answer").GetString()!);
+        Assert.Equal(["rerank"], degraded.Degraded);
+        Assert.NotEmpty(degraded.Citations);
+        Assert.NotEmpty(degraded.Answer);
 
         await _platform.StartServiceAsync(PlatformService.Reranker);
-        var recovered = await EventuallyAsync(async () => await _gateway.AskAsync(Question("How do owls hunt?")), a => Degraded(a).Count == 0);
-        Assert.Empty(Degraded(recovered));
+        var recovered = await EventuallyAsync(() => _gateway.AskAsync(Question("How do owls hunt?")), a => a.Degraded.Count == 0);
+        Assert.Empty(recovered.Degraded);
     }
 
     [Fact]
@@ -52,23 +52,23 @@ public sealed class DegradationTests : IAsyncLifetime
     {
         await _platform.KillAsync(PlatformService.Embedder);
 
-        var upload = await GatewayClient.JsonOf(await _gateway.UploadTextAsync("docs", "whales.txt", "Whales sing songs that travel across oceans."), HttpStatusCode.Accepted);
-        Assert.Equal("queued", upload.GetProperty("documents")[0].GetProperty("state").GetString());
+        var upload = await UploadAsync("whales.txt", "Whales sing songs that travel across oceans.");
+        Assert.Equal(DocumentStates.Queued, upload.State);
 
         var answer = await _gateway.AskAsync(Question("Why do bees dance?"));
-        Assert.Equal(["embed"], Degraded(answer));
-        Assert.Contains(answer.GetProperty("citations").EnumerateArray(), c => c.GetProperty("documentId").GetString() == "bees.txt");
+        Assert.Equal(["embed"], answer.Degraded);
+        Assert.Contains(answer.Citations, c => c.DocumentId == "bees.txt");
 
         // Waiting, not failed: the worker keeps trying (queued between attempts, indexing during one) until the embedder is back.
         await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Contains((await _gateway.GetDocumentAsync("docs", "whales.txt")).GetProperty("state").GetString(), new[] { "queued", "indexing" });
+        Assert.Contains((await _gateway.GetDocumentAsync("docs", "whales.txt")).State, new[] { DocumentStates.Queued, DocumentStates.Indexing });
 
         await _platform.StartServiceAsync(PlatformService.Embedder);
         var settled = await _gateway.WaitUntilSettledAsync("docs", Settle);
-        Assert.All(settled, d => Assert.Equal("indexed", d.GetProperty("state").GetString()));
+        Assert.All(settled, d => Assert.Equal(DocumentStates.Indexed, d.State));
         var whales = await _gateway.AskAsync(Question("whales songs"));
-        Assert.Empty(Degraded(whales));
-        Assert.Contains(whales.GetProperty("citations").EnumerateArray(), c => c.GetProperty("documentId").GetString() == "whales.txt");
+        Assert.Empty(whales.Degraded);
+        Assert.Contains(whales.Citations, c => c.DocumentId == "whales.txt");
     }
 
     [Fact]
@@ -76,20 +76,12 @@ public sealed class DegradationTests : IAsyncLifetime
     {
         await _platform.KillAsync(PlatformService.Generator);
 
-        using (var response = await _gateway.PostAskAsync(Question("How do owls hunt?")))
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            Assert.Contains("Generator", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString(),
-                StringComparison.Ordinal);
-        }
+        var failure = await Assert.ThrowsAsync<RagPlatformException>(() => _gateway.AskAsync(Question("How do owls hunt?")));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failure.StatusCode);
+        Assert.Contains("Generator", failure.Detail, StringComparison.Ordinal);
 
         await _platform.StartServiceAsync(PlatformService.Generator);
-        var recovered = await EventuallyAsync(async () =>
-        {
-            using var response = await _gateway.PostAskAsync(Question("How do owls hunt?"));
-            return response.StatusCode;
-        }, status => status == HttpStatusCode.OK);
+        var recovered = await EventuallyAsync(() => StatusOfAskAsync("How do owls hunt?"), status => status == HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, recovered);
     }
 
@@ -98,31 +90,37 @@ public sealed class DegradationTests : IAsyncLifetime
     {
         await _platform.KillAsync(PlatformService.Orchestrator);
 
-        using (var response = await _gateway.PostAskAsync(Question("How do owls hunt?")))
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        }
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _gateway.Http.GetAsync("/readyz")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _gateway.Http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await StatusOfAskAsync("How do owls hunt?"));
+        using var http = _platform.CreateClient();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
 
         await _platform.StartServiceAsync(PlatformService.Orchestrator);
-        var documents = await _gateway.ListDocumentsAsync("docs");
+        var documents = await _gateway.ListAllDocumentsAsync("docs");
         Assert.Equal(2, documents.Count);
-        Assert.All(documents, d => Assert.Equal("indexed", d.GetProperty("state").GetString()));
+        Assert.All(documents, d => Assert.Equal(DocumentStates.Indexed, d.State));
         // The gateway's channels reconnect on their own backoff (at most 2 s apart): an ask may meet one still waiting.
-        var recovered = await EventuallyAsync(async () =>
-        {
-            using var response = await _gateway.PostAskAsync(Question("How do owls hunt?"));
-            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
-        }, r => r.StatusCode == HttpStatusCode.OK);
-        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
-        Assert.NotEmpty(JsonDocument.Parse(recovered.Body).RootElement.GetProperty("citations").EnumerateArray());
+        Assert.Equal(HttpStatusCode.OK, await EventuallyAsync(() => StatusOfAskAsync("How do owls hunt?"), status => status == HttpStatusCode.OK));
+        Assert.NotEmpty((await _gateway.AskAsync(Question("How do owls hunt?"))).Citations);
     }
 
-    private static object Question(string question) => new { collection = "docs", question, maxTokens = 8 };
+    private static AskRequest Question(string question) => new("docs", question) { MaxTokens = 8 };
 
-    private static List<string> Degraded(JsonElement answer) => [.. answer.GetProperty("degraded").EnumerateArray().Select(d => d.GetString()!)];
+    private Task<DocumentResource> UploadAsync(string fileName, string text) =>
+        _gateway.UploadDocumentAsync("docs", new UploadFile(fileName, Encoding.UTF8.GetBytes(text)));
+
+    private async Task<HttpStatusCode> StatusOfAskAsync(string question)
+    {
+        try
+        {
+            await _gateway.AskAsync(Question(question));
+            return HttpStatusCode.OK;
+        }
+        catch (RagPlatformException ex)
+        {
+            return ex.StatusCode;
+        }
+    }
 
     /// <summary>Repeats <paramref name="attempt"/> until <paramref name="done"/> holds (a circuit may still be open), for at most 20 s.</summary>
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> attempt, Func<T, bool> done)

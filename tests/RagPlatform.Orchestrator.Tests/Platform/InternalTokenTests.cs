@@ -54,19 +54,19 @@ public sealed class InternalTokenTests : IAsyncLifetime
     [Fact]
     public async Task PlatformWithToken_UploadAndAskWork()
     {
-        var gateway = new GatewayClient(_platform.CreateClient());
-        Assert.Equal(HttpStatusCode.Created, (await gateway.CreateCollectionAsync("secure")).StatusCode);
-        await gateway.UploadTextAsync("secure", "a.txt", "Copper conducts electricity well.");
-        Assert.Equal("indexed", (await gateway.WaitUntilSettledAsync("secure", TimeSpan.FromSeconds(60))).Single().GetProperty("state").GetString());
+        var gateway = _platform.CreateGatewayClient();
+        await gateway.CreateCollectionAsync("secure");
+        await gateway.UploadDocumentAsync("secure", new RagPlatform.Client.UploadFile("a.txt", "Copper conducts electricity well."u8.ToArray()));
+        Assert.Equal(RagPlatform.Client.DocumentStates.Indexed, (await gateway.WaitUntilSettledAsync("secure", TimeSpan.FromSeconds(60))).Single().State);
 
-        var answer = await gateway.AskAsync(new { collection = "secure", question = "What conducts electricity?", maxTokens = 4 });
+        var answer = await gateway.AskAsync(new RagPlatform.Client.AskRequest("secure", "What conducts electricity?") { MaxTokens = 4 });
 
-        Assert.NotEmpty(answer.GetProperty("citations").EnumerateArray());
+        Assert.NotEmpty(answer.Citations);
         using var anonymous = _platform.CreateClient(apiKey: "rag_wrong_key_that_is_long_enough_000");
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/v1/collections")).StatusCode);
 
         // Nothing any service printed holds a secret: not the admin key, not a rejected key, not the internal token.
-        foreach (var service in Enum.GetValues<PlatformService>())
+        foreach (var service in PlatformServices.All)
         {
             var output = _platform[service].Output;
             Assert.DoesNotContain(_platform.ApiKey, output, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
-using System.Net;
+using System.Text;
+using RagPlatform.Client;
 
 namespace RagPlatform.Orchestrator.Tests.Platform;
 
@@ -12,15 +13,15 @@ public sealed class OrphanedFilesTests(PlatformFixture fixture) : IClassFixture<
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly RunningPlatform _platform = fixture.Platform;
-    private readonly GatewayClient _gateway = fixture.Gateway;
+    private readonly RagPlatformClient _gateway = fixture.Gateway;
 
     private string Uploads => Path.Combine(fixture.DataDirectory, "orchestrator", "uploads");
 
     [Fact]
     public async Task Restart_AfterCrashLeftOrphans_DeletesThemAndKeepsEveryDocumentsFile()
     {
-        Assert.Equal(HttpStatusCode.Created, (await _gateway.CreateCollectionAsync("docs")).StatusCode);
-        await _gateway.UploadTextAsync("docs", "owls.txt", "Owls hunt at night.");
+        await _gateway.CreateCollectionAsync("docs");
+        await _gateway.UploadDocumentAsync("docs", new UploadFile("owls.txt", Encoding.UTF8.GetBytes("Owls hunt at night.")));
         await _gateway.WaitUntilSettledAsync("docs", Bound);
         var kept = Assert.Single(Directory.GetFiles(Path.Combine(Uploads, "docs", "owls.txt")));
         await _platform.KillAsync(PlatformService.Orchestrator);
@@ -38,9 +39,9 @@ public sealed class OrphanedFilesTests(PlatformFixture fixture) : IClassFixture<
         Assert.True(File.Exists(kept));
         Assert.False(Directory.Exists(Path.Combine(Uploads, "docs", "never-queued.txt")));
         Assert.False(Directory.Exists(Path.Combine(Uploads, "deleted-collection")));
-        Assert.Equal("indexed", (await _gateway.GetDocumentAsync("docs", "owls.txt")).GetProperty("state").GetString());
-        var answer = await _gateway.AskAsync(new { collection = "docs", question = "When do owls hunt?", mode = "lexical", maxTokens = 2 });
-        Assert.Contains(answer.GetProperty("citations").EnumerateArray(), c => c.GetProperty("documentId").GetString() == "owls.txt");
+        Assert.Equal(DocumentStates.Indexed, (await _gateway.GetDocumentAsync("docs", "owls.txt")).State);
+        var answer = await _gateway.AskAsync(new AskRequest("docs", "When do owls hunt?") { Mode = RetrievalModes.Lexical, MaxTokens = 2 });
+        Assert.Contains(answer.Citations, c => c.DocumentId == "owls.txt");
     }
 
     private string Plant(string collection, string documentId, string fileName)

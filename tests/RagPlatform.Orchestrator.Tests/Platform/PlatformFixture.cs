@@ -1,3 +1,5 @@
+using RagPlatform.Client;
+
 namespace RagPlatform.Orchestrator.Tests.Platform;
 
 /// <summary>One running platform shared by the tests of a class that leave its services alive.</summary>
@@ -10,17 +12,22 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public RunningPlatform Platform { get; private set; } = null!;
 
-    public GatewayClient Gateway { get; private set; } = null!;
+    /// <summary>The gateway through the typed client, with the admin key.</summary>
+    public RagPlatformClient Gateway { get; private set; } = null!;
+
+    /// <summary>The gateway through plain HTTP with the admin key: status codes, headers and bodies as sent.</summary>
+    public HttpClient Http { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Platform = await RunningPlatform.StartAsync(new PlatformOptions(_data));
-        Gateway = new GatewayClient(Platform.CreateClient());
+        Gateway = Platform.CreateGatewayClient();
+        Http = Platform.CreateClient();
     }
 
     public async Task DisposeAsync()
     {
-        Gateway?.Http.Dispose();
+        Http?.Dispose();
         if (Platform is not null)
         {
             await Platform.DisposeAsync();

@@ -1,3 +1,5 @@
+using RagPlatform.Launcher;
+
 namespace RagPlatform.Testing;
 
 /// <summary>
@@ -29,7 +31,7 @@ public sealed class FakeQdrantProcess : IAsyncDisposable
     public static async Task<FakeQdrantProcess> StartAsync(string? apiKey = null)
     {
         var dll = TestPaths.ServiceDll("tests/RagPlatform.FakeQdrant", "RagPlatform.FakeQdrant");
-        var process = ServiceProcess.Launch(new ServiceProcessOptions(dll, HealthService: "")
+        var process = ServiceProcess.Launch(new ServiceProcessOptions(dll, HealthService: null)
         {
             Environment = new Dictionary<string, string?> { ["FakeQdrant__Url"] = "http://127.0.0.1:0", ["FakeQdrant__ApiKey"] = apiKey },
         });

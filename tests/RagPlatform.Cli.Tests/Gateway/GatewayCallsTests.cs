@@ -7,7 +7,7 @@ using RagPlatform.Cli.Tests.Infrastructure;
 namespace RagPlatform.Cli.Tests.Gateway;
 
 [Trait("Category", "Unit")]
-public sealed class GatewayClientTests
+public sealed class GatewayCallsTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private static readonly GatewayTarget Target = new(new Uri("http://gateway.test:8080"), "rag_key", "test");
@@ -16,7 +16,7 @@ public sealed class GatewayClientTests
     public async Task Request_CarriesTheKeyAsBearer()
     {
         var gateway = new ScriptedGateway(_ => Task.FromResult(ScriptedGateway.Json(HttpStatusCode.OK, """{"services":[],"anyForged":true}""")));
-        using var client = new GatewayClient(Target, Bound, gateway);
+        using var client = new GatewayCalls(Target, Bound, gateway);
 
         var models = await client.GetModelsAsync(CancellationToken.None).WaitAsync(Bound);
 
@@ -28,7 +28,7 @@ public sealed class GatewayClientTests
     public async Task Unauthorized_BecomesExitCode4_WithAHint()
     {
         var gateway = new ScriptedGateway(_ => Task.FromResult(ScriptedGateway.Problem(HttpStatusCode.Unauthorized, "Missing or unknown API key.")));
-        using var client = new GatewayClient(Target, Bound, gateway);
+        using var client = new GatewayCalls(Target, Bound, gateway);
 
         var failure = await Assert.ThrowsAsync<CliException>(() => client.GetModelsAsync(CancellationToken.None)).WaitAsync(Bound);
 
@@ -41,7 +41,7 @@ public sealed class GatewayClientTests
     public async Task ServerProblem_BecomesFailed_WithTheGatewaysDetail()
     {
         var gateway = new ScriptedGateway(_ => Task.FromResult(ScriptedGateway.Problem(HttpStatusCode.NotFound, "Collection 'nope' does not exist.")));
-        using var client = new GatewayClient(Target, Bound, gateway);
+        using var client = new GatewayCalls(Target, Bound, gateway);
 
         var failure = await Assert.ThrowsAsync<CliException>(() => client.ListDocumentsAsync("nope", CancellationToken.None)).WaitAsync(Bound);
 
@@ -65,7 +65,7 @@ public sealed class GatewayClientTests
 
             return Task.FromResult(ScriptedGateway.Json(HttpStatusCode.OK, """{"documents":[],"nextPageToken":null}"""));
         });
-        using var client = new GatewayClient(Target, Bound, gateway);
+        using var client = new GatewayCalls(Target, Bound, gateway);
 
         var documents = await client.ListDocumentsAsync("kb", CancellationToken.None).WaitAsync(Bound);
 
@@ -79,7 +79,7 @@ public sealed class GatewayClientTests
         var gateway = new ScriptedGateway(request => Task.FromResult(ScriptedGateway.Json(HttpStatusCode.OK, request.RequestUri!.Query.Contains("pageToken=p2", StringComparison.Ordinal)
             ? """{"documents":[{"collection":"kb","documentId":"b","state":"failed","error":"unreadable"}],"nextPageToken":null}"""
             : """{"documents":[{"collection":"kb","documentId":"a","state":"indexed"}],"nextPageToken":"p2"}""")));
-        using var client = new GatewayClient(Target, Bound, gateway);
+        using var client = new GatewayCalls(Target, Bound, gateway);
 
         var documents = await client.ListDocumentsAsync("kb", CancellationToken.None).WaitAsync(Bound);
 
@@ -95,7 +95,7 @@ public sealed class GatewayClientTests
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        using var client = new GatewayClient(new GatewayTarget(new Uri($"http://127.0.0.1:{port}"), null, "none"), Bound, new SocketsHttpHandler());
+        using var client = new GatewayCalls(new GatewayTarget(new Uri($"http://127.0.0.1:{port}"), null, "none"), Bound, new SocketsHttpHandler());
 
         var failure = await Assert.ThrowsAsync<CliException>(() => client.GetModelsAsync(CancellationToken.None)).WaitAsync(Bound);
 
@@ -111,7 +111,7 @@ public sealed class GatewayClientTests
             await Task.Delay(Timeout.Infinite, token);
             return ScriptedGateway.Json(HttpStatusCode.OK, "{}");
         });
-        using var client = new GatewayClient(Target, TimeSpan.FromMilliseconds(200), gateway);
+        using var client = new GatewayCalls(Target, TimeSpan.FromMilliseconds(200), gateway);
 
         var failure = await Assert.ThrowsAsync<CliException>(() => client.GetModelsAsync(CancellationToken.None)).WaitAsync(Bound);
 

@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace RagPlatform.Cli.Platform;
+namespace RagPlatform.Launcher;
 
 /// <summary>
-/// Signals and liveness for processes rag did not start in this run (the services outlive the `rag up` that made
-/// them), so System.Diagnostics.Process cannot wait on them: liveness is polled. A pid counts as ours only while its
-/// command line still names the service's host dll (or is mid-exec), so a recycled pid is never signalled.
+/// Signals and liveness by pid, for processes this process may not own (a detached service outlives the `rag up` that
+/// made it, so System.Diagnostics.Process cannot wait on it): liveness is polled. A pid counts as the service's only
+/// while its command line still names the host dll (or is mid-exec), so a recycled pid is never signalled.
 /// </summary>
-internal static partial class ProcessControl
+public static partial class ProcessSignals
 {
     private const int SigTerm = 15;
     private const int SigKill = 9;
@@ -48,10 +48,11 @@ internal static partial class ProcessControl
         return Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != NoSuchProcess;
     }
 
-    /// <summary>Asks the process to shut down (the host drains in-flight calls).</summary>
-    public static void Terminate(int pid) => _ = Kill(pid, SigTerm);
+    /// <summary>SIGTERM: the host's graceful shutdown (it drains in-flight calls), what Kubernetes and systemd send.</summary>
+    /// <returns>False when the signal could not be sent (errno in Marshal.GetLastPInvokeError).</returns>
+    public static bool Terminate(int pid) => Kill(pid, SigTerm) == 0;
 
-    /// <summary>Ends the process at once.</summary>
+    /// <summary>SIGKILL: the process dies at once, with no shutdown (a crash, an OOM kill).</summary>
     public static void KillHard(int pid) => _ = Kill(pid, SigKill);
 
     /// <summary>Polls until the process is gone; true when it went within <paramref name="timeout"/>.</summary>
@@ -69,6 +70,32 @@ internal static partial class ProcessControl
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The process's resident memory (VmRSS in /proc/&lt;pid&gt;/status), or null once it has exited or off Linux: what
+    /// a soak test watches for growth. Read from the kernel, so it costs the service nothing.
+    /// </summary>
+    public static long? ResidentMemoryBytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                // "VmRSS:     123456 kB"
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    var kilobytes = line.AsSpan(6).Trim();
+                    return long.Parse(kilobytes[..kilobytes.IndexOf(' ')], provider: null) * 1024;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Exited (or no procfs): no figure rather than a failure.
+        }
+
+        return null;
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
