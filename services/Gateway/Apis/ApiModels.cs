@@ -46,6 +46,7 @@ public sealed record UploadResult(IReadOnlyList<DocumentResource> Documents);
 /// <param name="TopN">Passages kept after reranking and given to the generator (default 5).</param>
 /// <param name="Rerank">False skips the reranker.</param>
 /// <param name="TimeoutSeconds">Budget of the whole answer; default and limit are the gateway's.</param>
+/// <param name="Answer">generative, extractive (the passages' own sentences, quoted) or auto (default: generative unless the generator is forged).</param>
 public sealed record AskBody(
     string? Collection,
     string? Question,
@@ -58,7 +59,8 @@ public sealed record AskBody(
     ulong? Seed = null,
     IReadOnlyList<string>? DocumentIds = null,
     bool? Rerank = null,
-    double? TimeoutSeconds = null);
+    double? TimeoutSeconds = null,
+    string? Answer = null);
 
 /// <param name="N">The number the answer cites the passage by, [n].</param>
 /// <param name="Section">The section path joined with " > ".</param>
@@ -88,7 +90,12 @@ public sealed record AnswerUsageResource(int PromptTokens, int CompletionTokens,
 
 public sealed record AnswerTimingsResource(double RetrieveMs, double RerankMs, double GenerateMs, double FirstTokenMs, double TotalMs);
 
+/// <summary>A stage left out on purpose (a forged model's), with the reason.</summary>
+public sealed record SkippedStageResource(string Stage, string Reason);
+
 /// <summary>The end of an answer: the `done` event, and the tail of the JSON answer.</summary>
+/// <param name="AnswerKind">generative or extractive.</param>
+/// <param name="Skipped">Stages left out on purpose (unlike <paramref name="Degraded"/>, nothing failed).</param>
 public sealed record AnswerDoneResource(
     IReadOnlyList<string> Degraded,
     bool NoAnswer,
@@ -96,12 +103,15 @@ public sealed record AnswerDoneResource(
     string FinishReason,
     AnswerUsageResource Usage,
     AnswerTimingsResource Timings,
-    string RequestId)
+    string RequestId,
+    string AnswerKind,
+    IReadOnlyList<SkippedStageResource> Skipped)
 {
     public static AnswerDoneResource From(AnswerDone d, string requestId) => new([.. d.Degraded], d.NoAnswer, d.ForgedModels,
         d.FinishReason == Contracts.V1.FinishReason.Length ? "length" : "stop",
         new(d.Usage.PromptTokens, d.Usage.CompletionTokens, d.Usage.RetrievedPassages, d.Usage.PromptPassages),
-        new(d.Timings.RetrieveMs, d.Timings.RerankMs, d.Timings.GenerateMs, d.Timings.FirstTokenMs, d.Timings.TotalMs), requestId);
+        new(d.Timings.RetrieveMs, d.Timings.RerankMs, d.Timings.GenerateMs, d.Timings.FirstTokenMs, d.Timings.TotalMs), requestId,
+        d.AnswerKind == Contracts.V1.AnswerKind.Extractive ? "extractive" : "generative", [.. d.Skipped.Select(s => new SkippedStageResource(s.Stage, s.Reason))]);
 }
 
 public sealed record AnswerResource(
@@ -113,7 +123,9 @@ public sealed record AnswerResource(
     string FinishReason,
     AnswerUsageResource Usage,
     AnswerTimingsResource Timings,
-    string RequestId);
+    string RequestId,
+    string AnswerKind,
+    IReadOnlyList<SkippedStageResource> Skipped);
 
 public sealed record TokenEvent(string Text);
 

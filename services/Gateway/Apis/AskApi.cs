@@ -108,7 +108,8 @@ public static class AskApi
         }
 
         var end = AnswerDoneResource.From(done ?? throw new RpcException(new Status(StatusCode.Internal, "The orchestrator ended the answer without its final event.")), requestId);
-        return new AnswerResource(answer.ToString(), citations, end.Degraded, end.NoAnswer, end.ForgedModels, end.FinishReason, end.Usage, end.Timings, requestId);
+        return new AnswerResource(answer.ToString(), citations, end.Degraded, end.NoAnswer, end.ForgedModels, end.FinishReason, end.Usage, end.Timings, requestId,
+            end.AnswerKind, end.Skipped);
     }
 
     private static async Task WriteEventAsync<T>(HttpContext context, string name, T data)
@@ -140,6 +141,13 @@ public static class AskApi
             TopN = body.TopN ?? 0,
             MaxNewTokens = body.MaxTokens ?? 0,
             SkipRerank = body.Rerank == false,
+            Answer = body.Answer?.ToLowerInvariant() switch
+            {
+                null or "auto" => AnswerKind.Unspecified,
+                "generative" => AnswerKind.Generative,
+                "extractive" => AnswerKind.Extractive,
+                _ => throw GatewayProblem.BadRequest($"answer must be auto, generative or extractive (was '{body.Answer}')."),
+            },
         };
         if (body.TopK is <= 0 || body.TopN is <= 0 || body.MaxTokens is <= 0)
         {

@@ -60,7 +60,7 @@ internal sealed class AnswerPipeline(
             return plan.Answer;
         }
 
-        if (generatorModel is not { Forged: true })
+        if (generatorModel is not { Forged: true } || options.RunForgedModels)
         {
             return AnswerKind.Generative;
         }

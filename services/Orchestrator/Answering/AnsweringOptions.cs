@@ -51,6 +51,13 @@ public sealed class AnsweringOptions
     public int RrfK { get; set; } = HybridFusion.Default.RrfK;
 
     /// <summary>
+    /// Run models with forged (seeded random) weights as if they were real: rerank with a forged cross-encoder, write
+    /// with a forged generator, score sentences with a forged embedder. Off by default, so a forged model never spoils
+    /// an answer; on for benchmarks and tests of the pipeline's mechanics on forged models (their answers are noise).
+    /// </summary>
+    public bool RunForgedModels { get; set; }
+
+    /// <summary>
     /// Extractive answers (a forged generator, or answer: extractive): how many passages and sentences compete, how much
     /// is quoted, and how sentences are scored (section Answering:Extractive).
     /// </summary>

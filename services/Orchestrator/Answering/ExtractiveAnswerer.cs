@@ -27,7 +27,8 @@ internal sealed class ExtractiveAnswerer(ModelServices services, AnsweringOption
     {
         var started = Stopwatch.GetTimestamp();
         var candidates = _selector.Candidates([.. passages.Select(p => p.Text)]);
-        var vectors = questionVector is not null && candidates.Count > 1 && services.KnownInfo(services.Embedder) is { Forged: false }
+        var vectors = questionVector is not null && candidates.Count > 1
+            && (services.KnownInfo(services.Embedder) is { Forged: false } || options.RunForgedModels)
             ? await EmbedAsync(plan, candidates, trace, cancellationToken)
             : null;
         var chosen = _selector.Choose(_selector.Rank(plan.Question, vectors is null ? null : questionVector, candidates, vectors));

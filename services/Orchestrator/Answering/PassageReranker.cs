@@ -8,8 +8,8 @@ namespace RagPlatform.Orchestrator.Answering;
 
 /// <summary>
 /// Orders the candidates with the cross-encoder (Reranker) and keeps the best top_n. A reranker with forged weights
-/// is not called: its order would be noise, so the candidates keep their retrieval order and the answer says the stage
-/// was skipped and why. With the reranker down the candidates keep their retrieval order too and the answer is marked
+/// is not called (unless Answering:RunForgedModels): its order would be noise, so the candidates keep their retrieval
+/// order and the answer says the stage was skipped and why. With the reranker down the candidates keep their retrieval order too and the answer is marked
 /// degraded "rerank": slower to trust, still useful.
 /// </summary>
 internal sealed class PassageReranker(ModelServices services, AnsweringOptions options, ILogger<PassageReranker> logger)
@@ -25,7 +25,7 @@ internal sealed class PassageReranker(ModelServices services, AnsweringOptions o
             return [.. candidates.Take(plan.TopN)];
         }
 
-        if (model is { Forged: true })
+        if (model is { Forged: true } && !options.RunForgedModels)
         {
             var reason = $"the reranker's weights ({model.ModelId}) are forged (seeded random): its order would be noise, so passages keep their retrieval order";
             OrchestratorLog.StageSkipped(logger, Stage, reason);

@@ -27,7 +27,7 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
         var settled = await Gateway.WaitUntilSettledAsync("citations", Settle);
         Assert.All(settled, d => Assert.Equal("indexed", d.GetProperty("state").GetString()));
 
-        var answer = await Gateway.AskAsync(new { collection = "citations", question = "Where is Mount Etna?", maxTokens = 16 });
+        var answer = await Gateway.AskAsync(new { collection = "citations", question = "Where is Mount Etna?", maxTokens = 16, answer = "generative" });
 
         var citations = answer.GetProperty("citations").EnumerateArray().ToList();
         Assert.NotEmpty(citations);
@@ -44,7 +44,57 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
         Assert.Contains(citations, c => c.GetProperty("documentId").GetString() == "volcanoes.md");
         Assert.True(answer.GetProperty("forgedModels").GetBoolean());
         Assert.Empty(answer.GetProperty("degraded").EnumerateArray());
+        Assert.Equal("generative", answer.GetProperty("answerKind").GetString());
+        Assert.Equal(["rerank"], answer.GetProperty("skipped").EnumerateArray().Select(s => s.GetProperty("stage").GetString()));
         Assert.True(answer.GetProperty("usage").GetProperty("completionTokens").GetInt32() is > 0 and <= 16);
+    }
+
+    [Fact]
+    public async Task Ask_ForgedGeneratorAndReranker_ExtractiveAnswerQuotesCitedPassagesVerbatim_SkippedStagesSaySo()
+    {
+        await CreateAsync("extractive");
+        await Gateway.UploadTextAsync("extractive", "etna.md",
+            "# Mount Etna\n\nMount Etna is an active stratovolcano on the east coast of Sicily. It is 3,357 m high, i.e. the tallest " +
+            "active volcano in Europe outside the Caucasus.\n\n## Eruptions\n\nEtna erupts often. Its lava flows reach the villages below.");
+        await Gateway.UploadTextAsync("extractive", "glaciers.txt", "Glaciers form where snow accumulates faster than it melts. The Aletsch Glacier is the largest in the Alps.");
+        await Gateway.WaitUntilSettledAsync("extractive", Settle);
+
+        var answer = await Gateway.AskAsync(new { collection = "extractive", question = "How high is the volcano?" });
+
+        Assert.Equal("extractive", answer.GetProperty("answerKind").GetString());
+        var skipped = answer.GetProperty("skipped").EnumerateArray().ToDictionary(s => s.GetProperty("stage").GetString()!, s => s.GetProperty("reason").GetString()!);
+        Assert.Equal(["generate", "rerank"], skipped.Keys.Order());
+        Assert.All(skipped.Values, reason => Assert.Contains("forged", reason, StringComparison.Ordinal));
+        Assert.Equal(0, answer.GetProperty("usage").GetProperty("completionTokens").GetInt32());
+        var citations = answer.GetProperty("citations").EnumerateArray().ToDictionary(c => c.GetProperty("n").GetInt32());
+        var quotes = ExtractiveQuotes.Parse(answer.GetProperty("answer").GetString()!);
+        Assert.NotEmpty(quotes);
+        Assert.Contains(quotes, q => q.Sentence.Contains("3,357 m", StringComparison.Ordinal));
+        foreach (var (sentence, n) in quotes)
+        {
+            Assert.Contains(sentence, citations[n].GetProperty("text").GetString(), StringComparison.Ordinal);
+            Assert.True(citations[n].GetProperty("referenced").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task AskGenerative_MorePassagesThanTheBudget_PromptPackedToItInTheGeneratorsOwnTokens()
+    {
+        await CreateAsync("packing");
+        var text = string.Join("\n\n", Enumerable.Range(1, 150).Select(i =>
+            $"Section {i} of the field guide describes mountain flora number {i}: alpine plants that grow above the tree line, " +
+            $"their leaves, flowers and seeds, how wind and snow shape them, and where walkers find them in summer {i}."));
+        await Gateway.UploadTextAsync("packing", "guide.txt", text);
+        await Gateway.WaitUntilSettledAsync("packing", Settle);
+
+        var answer = await Gateway.AskAsync(new { collection = "packing", question = "Which alpine plants grow above the tree line?", topK = 20, topN = 20, maxTokens = 4, answer = "generative" });
+
+        // Answering:MaxPromptTokens (2,048) is the bound: the generator's own count of the prompt it got must hold it, and
+        // the packing must use it (a passage costs well under 400 tokens), which only an exact local count achieves.
+        var usage = answer.GetProperty("usage");
+        Assert.True(usage.GetProperty("retrievedPassages").GetInt32() == 20, "the guide has more than 20 chunks");
+        Assert.InRange(usage.GetProperty("promptPassages").GetInt32(), 1, 19);
+        Assert.InRange(usage.GetProperty("promptTokens").GetInt32(), 2_048 - 400, 2_048);
     }
 
     [Fact]
@@ -108,7 +158,7 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
         await Gateway.UploadTextAsync("streaming", "rivers.txt", "The Danube flows through ten countries into the Black Sea.");
         await Gateway.WaitUntilSettledAsync("streaming", Settle);
 
-        var events = await Gateway.AskStreamAsync(new { collection = "streaming", question = "Where does the Danube flow?", maxTokens = 12 });
+        var events = await Gateway.AskStreamAsync(new { collection = "streaming", question = "Where does the Danube flow?", maxTokens = 12, answer = "generative" });
 
         var names = events.Select(e => e.Name).ToList();
         Assert.True(names.Count(n => n == "token") >= 1);
@@ -138,7 +188,7 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
         await Gateway.UploadTextAsync("deadline", "a.txt", "Tides follow the moon's pull on the oceans.");
         await Gateway.WaitUntilSettledAsync("deadline", Settle);
 
-        using var response = await Gateway.PostAskAsync(new { collection = "deadline", question = "What do tides follow?", maxTokens = 1000, timeoutSeconds = 0.3 });
+        using var response = await Gateway.PostAskAsync(new { collection = "deadline", question = "What do tides follow?", maxTokens = 1000, timeoutSeconds = 0.3, answer = "generative" });
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
     }
