@@ -2,7 +2,10 @@ using System.Net;
 
 namespace RagPlatform.EndToEnd.Tests;
 
-/// <summary>The platform started once with every SQuAD dev paragraph uploaded through the gateway and indexed.</summary>
+/// <summary>
+/// The platform as `rag up` starts it by default (the real embedder, the forged reranker and generator), started once with
+/// every SQuAD dev paragraph uploaded through the gateway and indexed.
+/// </summary>
 public sealed class SquadPlatformFixture : IAsyncLifetime
 {
     public const string Collection = "squad";
@@ -19,7 +22,15 @@ public sealed class SquadPlatformFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         (Paragraphs, Questions) = SquadCorpus.Load();
-        Platform = await RunningPlatform.StartAsync(new PlatformOptions(_data));
+        // As `rag up` starts it by default: the real embedder beside the forged reranker and generator.
+        await TestAssets.EnsureRealEmbeddersAsync();
+        Platform = await RunningPlatform.StartAsync(new PlatformOptions(_data)
+        {
+            Settings = new Dictionary<PlatformService, IReadOnlyDictionary<string, string?>>
+            {
+                [PlatformService.Embedder] = new Dictionary<string, string?> { ["Embedder__ModelDirectory"] = TestAssets.DefaultRealEmbedder },
+            },
+        });
         Gateway = new GatewayClient(Platform.CreateClient());
         using (var created = await Gateway.CreateCollectionAsync(Collection))
         {

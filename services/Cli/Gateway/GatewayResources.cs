@@ -23,7 +23,8 @@ internal sealed record AskRequest(
     int? TopK = null,
     int? TopN = null,
     int? MaxTokens = null,
-    double? TimeoutSeconds = null);
+    double? TimeoutSeconds = null,
+    string? Answer = null);
 
 /// <param name="N">The number the answer cites the passage by, [n]; the passage's rank among those given to the generator.</param>
 /// <param name="Referenced">True when the answer text cites it.</param>
@@ -33,7 +34,11 @@ internal sealed record AnswerUsage(int PromptTokens, int CompletionTokens, int R
 
 internal sealed record AnswerTimings(double RetrieveMs, double RerankMs, double GenerateMs, double FirstTokenMs, double TotalMs);
 
+/// <summary>A stage the platform left out on purpose (a forged model's), and why.</summary>
+internal sealed record SkippedStage(string Stage, string Reason);
+
 /// <summary>The `done` event of a streamed answer.</summary>
+/// <param name="AnswerKind">generative or extractive; null from a gateway older than the field.</param>
 internal sealed record AnswerDone(
     IReadOnlyList<string> Degraded,
     bool NoAnswer,
@@ -41,7 +46,9 @@ internal sealed record AnswerDone(
     string FinishReason,
     AnswerUsage Usage,
     AnswerTimings Timings,
-    string RequestId);
+    string RequestId,
+    string? AnswerKind = null,
+    IReadOnlyList<SkippedStage>? Skipped = null);
 
 /// <summary>The JSON (non-streamed) answer.</summary>
 internal sealed record AnswerResource(
@@ -53,7 +60,9 @@ internal sealed record AnswerResource(
     string FinishReason,
     AnswerUsage Usage,
     AnswerTimings Timings,
-    string RequestId);
+    string RequestId,
+    string? AnswerKind = null,
+    IReadOnlyList<SkippedStage>? Skipped = null);
 
 internal sealed record TokenEvent(string Text);
 

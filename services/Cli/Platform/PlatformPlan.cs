@@ -66,6 +66,7 @@ internal sealed record PlatformPlan(
     RagHome Home,
     IReadOnlyDictionary<string, string> HostDlls,
     string ModelsDirectory,
+    IReadOnlyDictionary<string, string> ModelDirectories,
     string DataDirectory,
     PortAssignment Ports,
     string ApiKey,
@@ -87,7 +88,7 @@ internal sealed record PlatformPlan(
         if (service.ModelFolder is { } folder)
         {
             environment["Grpc__Url"] = Ports.Url(service);
-            environment[$"{service.Project}__ModelDirectory"] = Path.Combine(ModelsDirectory, folder);
+            environment[$"{service.Project}__ModelDirectory"] = ModelDirectories.GetValueOrDefault(service.Name) ?? Path.Combine(ModelsDirectory, folder);
         }
         else if (service == PlatformService.Orchestrator)
         {

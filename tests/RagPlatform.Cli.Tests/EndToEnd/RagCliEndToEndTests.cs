@@ -10,8 +10,9 @@ using RagPlatform.Testing;
 namespace RagPlatform.Cli.Tests.EndToEnd;
 
 /// <summary>
-/// The built `rag` (dotnet rag.dll) as a user runs it: `up` starts the five real services as detached processes under a
-/// temporary RAG_HOME, then ingest, ask, eval and status go through the real gateway, and `down` must leave no process behind.
+/// The built `rag` (dotnet rag.dll) as a user runs it: `up` with no model arguments starts the five real services as
+/// detached processes under a temporary RAG_HOME (the real embedder, the forged reranker and generator), then ingest,
+/// ask, eval and status go through the real gateway, and `down` must leave no process behind.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class RagCliEndToEndTests
@@ -23,6 +24,7 @@ public sealed class RagCliEndToEndTests
     public async Task Up_Ingest_Ask_Eval_Status_Down_DriveTheRealPlatform()
     {
         await TestAssets.EnsureTinyModelsAsync();
+        await TestAssets.EnsureRealEmbeddersAsync();
         using var home = new TemporaryDirectory();
         using var corpus = new TemporaryDirectory();
         corpus.File("docs/keys.md", "# API keys\n\nThe gateway stores API keys hashed and limits each key's request rate.\n");
@@ -33,7 +35,7 @@ public sealed class RagCliEndToEndTests
         var pids = new Dictionary<string, int>();
         try
         {
-            // up: every service healthy, URLs and key printed, forged models called out.
+            // up: every service healthy, URLs and key printed, the forged models (reranker, generator) called out.
             var up = await RagAsync(home, "up", "--port", Invariant(port), "--grpc-port-base", "0", "--timeout", "180");
             Assert.True(up.ExitCode == 0, Describe(up, home));
             var key = File.ReadAllText(Path.Combine(home.Path, "api-key")).Trim();
@@ -52,6 +54,15 @@ public sealed class RagCliEndToEndTests
                 Assert.True(ProcessControl.IsRunning(pids[service], HostDll(service)), $"{service} (pid {pids[service]}) is not running.\n{Describe(up, home)}");
             }
 
+            // The default embedder is the real one; only the reranker and the generator are forged.
+            using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+                var models = await GatewayClient.JsonOf(await http.GetAsync("/v1/models"), HttpStatusCode.OK);
+                var forged = models.GetProperty("services").EnumerateArray().ToDictionary(m => m.GetProperty("role").GetString()!, m => m.GetProperty("forged").GetBoolean());
+                Assert.Equal(new Dictionary<string, bool> { ["embedder"] = false, ["reranker"] = true, ["generator"] = true }, forged);
+            }
+
             var again = await RagAsync(home, "up", "--port", Invariant(port), "--grpc-port-base", "0");
             Assert.Equal(0, again.ExitCode);
             Assert.Contains("already running", again.StandardError, StringComparison.Ordinal);
@@ -66,14 +77,32 @@ public sealed class RagCliEndToEndTests
             Assert.Matches(@"broken\.pdf.*\S", failing.StandardOutput);
             Assert.Contains("1 failed", failing.StandardOutput, StringComparison.Ordinal);
 
-            // ask: the answer streams, then the citations name the ingested documents.
+            // ask: the answer streams, then the citations name the ingested documents; it is extractive (the generator
+            // is forged) and says which stages were skipped; nothing forged shaped it.
             var ask = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--max-tokens", "16");
             Assert.True(ask.ExitCode == 0, Describe(ask, home));
             var citations = ask.StandardOutput.IndexOf("Citations", StringComparison.Ordinal);
             Assert.True(citations > 0 && ask.StandardOutput[..citations].Trim().Length > 0, "No answer text before the citations:\n" + ask.StandardOutput);
             Assert.Matches(@"\[1\]\s+docs_(keys\.md|ranking\.txt)", ask.StandardOutput);
             Assert.Contains("total ", ask.StandardOutput, StringComparison.Ordinal);
-            Assert.Contains("FORGED", ask.StandardError, StringComparison.Ordinal);
+            Assert.Contains("Extractive answer", ask.StandardError, StringComparison.Ordinal);
+            Assert.Contains("skipped: rerank", ask.StandardError, StringComparison.Ordinal);
+            Assert.Contains("skipped: generate", ask.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("FORGED", ask.StandardError, StringComparison.Ordinal);
+
+            // Every quoted sentence is found verbatim in the passage it cites.
+            var json = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--json");
+            Assert.True(json.ExitCode == 0, Describe(json, home));
+            using (var answer = System.Text.Json.JsonDocument.Parse(json.StandardOutput))
+            {
+                var root = answer.RootElement;
+                Assert.Equal("extractive", root.GetProperty("answerKind").GetString());
+                var cited = root.GetProperty("citations").EnumerateArray().ToDictionary(c => c.GetProperty("n").GetInt32(), c => c.GetProperty("text").GetString()!);
+                var quotes = ExtractiveQuotes.Parse(root.GetProperty("answer").GetString()!);
+                Assert.NotEmpty(quotes);
+                Assert.All(quotes, q => Assert.Contains(q.Sentence, cited[q.N], StringComparison.Ordinal));
+                Assert.Contains(quotes, q => q.Sentence.Contains("hashed", StringComparison.Ordinal));
+            }
 
             var refused = await RagAsync(home, "ask", "q", "--collection", "e2e", "--api-key", "rag_wrong_key_0000000000000000");
             Assert.Equal(4, refused.ExitCode);
@@ -91,15 +120,19 @@ public sealed class RagCliEndToEndTests
             Assert.Contains("ready", status.StandardOutput, StringComparison.Ordinal);
             Assert.Contains(Invariant(pids["gateway"]), status.StandardOutput, StringComparison.Ordinal);
 
-            // A crashed reranker: status says so, and answers still come, marked degraded.
-            ProcessControl.KillHard(pids["reranker"]);
-            Assert.True(await ProcessControl.WaitForExitAsync(pids["reranker"], HostDll("reranker"), TimeSpan.FromSeconds(10), CancellationToken.None));
+            // A crashed generator: status says so; extractive answers need no generator and still come, a generative
+            // one is refused clearly.
+            ProcessControl.KillHard(pids["generator"]);
+            Assert.True(await ProcessControl.WaitForExitAsync(pids["generator"], HostDll("generator"), TimeSpan.FromSeconds(10), CancellationToken.None));
             var partial = await RagAsync(home, "status");
             Assert.Equal(1, partial.ExitCode);
-            Assert.Matches(@"reranker\s.*stopped", partial.StandardOutput);
-            var degraded = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--max-tokens", "8");
-            Assert.True(degraded.ExitCode == 0, Describe(degraded, home));
-            Assert.Contains("degraded: rerank", degraded.StandardError, StringComparison.Ordinal);
+            Assert.Matches(@"generator\s.*stopped", partial.StandardOutput);
+            var quoted = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e");
+            Assert.True(quoted.ExitCode == 0, Describe(quoted, home));
+            Assert.Contains("Extractive answer", quoted.StandardError, StringComparison.Ordinal);
+            var generative = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--answer", "generative", "--max-tokens", "8");
+            Assert.True(generative.ExitCode != 0, Describe(generative, home));
+            Assert.Contains("Generator", generative.StandardError, StringComparison.Ordinal);
         }
         finally
         {

@@ -66,7 +66,7 @@ public sealed class PlatformFilesTests
         using var temp = new TemporaryDirectory();
         var ports = new PortAssignment(new Dictionary<string, int> { ["embedder"] = 1001, ["reranker"] = 1002, ["generator"] = 1003, ["orchestrator"] = 1004, ["gateway"] = 1005 });
         var hosts = PlatformService.All.ToDictionary(s => s.Name, s => $"/b/{s.Project}/{s.AssemblyName}.dll");
-        var plan = new PlatformPlan(new RagPlatform.Cli.CommandLine.RagHome(temp.Path), hosts, "/models", "/data", ports, "rag_admin", "token-0123456789abcdef");
+        var plan = new PlatformPlan(new RagPlatform.Cli.CommandLine.RagHome(temp.Path), hosts, "/models", new Dictionary<string, string>(), "/data", ports, "rag_admin", "token-0123456789abcdef");
 
         var embedder = plan.Launch(PlatformService.Embedder).Environment;
         var orchestrator = plan.Launch(PlatformService.Orchestrator).Environment;
