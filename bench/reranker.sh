@@ -7,7 +7,9 @@
 #  - the Reranker service with 4 concurrent callers: one call per batch (before) against concurrent calls batched.
 # Goal: 20 passages in <= 1.0 s on 2 cores.
 #
-#   bench/reranker.sh      # env: ROUNDS (3), QUESTIONS (12), SERVICE_SECONDS (30, per service variant), THREADS (nproc)
+#   bench/reranker.sh      # env: RERANKER_DIR (default: the forged real-size model; a pulled real one also measures how
+#                          #      often int8 keeps float32's top passage), ROUNDS (3), QUESTIONS (12), SERVICE_SECONDS (30,
+#                          #      per service variant), THREADS (nproc)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -15,11 +17,11 @@ source scripts/env.sh
 
 threads="${THREADS:-$(nproc)}"
 out="$root/artifacts/bench/reranker"
-model="$root/.models/forged/real/minilm-reranker"
+model="${RERANKER_DIR:-$root/.models/forged/real/minilm-reranker}"
 log() { echo "reranker.sh: $*" >&2; }
 
 bash scripts/setup/shared-assets.sh
-bash scripts/forge-models.sh --size real --models minilm-reranker
+[ -n "${RERANKER_DIR:-}" ] || bash scripts/forge-models.sh --size real --models minilm-reranker
 release_build services/Cli
 release_build services/Reranker
 release_build bench/ModelRuntime

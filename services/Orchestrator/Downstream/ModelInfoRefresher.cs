@@ -9,10 +9,11 @@ namespace RagPlatform.Orchestrator.Downstream;
 /// Keeps <see cref="ModelServices"/>' Info of each model service fresh off the ask path: at start, every
 /// Orchestrator:ModelInfoRefresh, every Orchestrator:ModelInfoRetry while a service has not answered yet, and at once
 /// when a response names another model. What an ask decides by (a forged reranker is skipped, a forged generator gives
-/// way to an extractive answer) is then known before the ask arrives.
+/// way to an extractive answer) is then known before the ask arrives, and a new generator's tokenizer is fetched and
+/// loaded here, so the first generative answer does not wait for it.
 /// </summary>
-internal sealed class ModelInfoRefresher(ModelServices services, IOptions<OrchestratorOptions> options, ILogger<ModelInfoRefresher> logger)
-    : BackgroundService
+internal sealed class ModelInfoRefresher(ModelServices services, ModelTokenizers tokenizers, IOptions<OrchestratorOptions> options,
+    ILogger<ModelInfoRefresher> logger) : BackgroundService
 {
     /// <summary>Bound on one round of Info calls.</summary>
     private static readonly TimeSpan CallBudget = TimeSpan.FromSeconds(5);
@@ -44,6 +45,10 @@ internal sealed class ModelInfoRefresher(ModelServices services, IOptions<Orches
             if (before is null || !before.Equals(info))
             {
                 OrchestratorLog.ModelKnown(logger, service.Name, info.ModelId, info.Forged);
+                if (service == services.Generator)
+                {
+                    await PreloadTokenizerAsync(info, stoppingToken);
+                }
             }
 
             return true;
@@ -56,6 +61,19 @@ internal sealed class ModelInfoRefresher(ModelServices services, IOptions<Orches
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             return false;
+        }
+    }
+
+    private async Task PreloadTokenizerAsync(Contracts.V1.ModelInfo generator, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await tokenizers.GeneratorAsync(generator, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not loaded ahead: the first generative ask tries again, and reports what goes wrong.
+            OrchestratorLog.ModelInfoUnavailable(logger, "Generator's tokenizer", ex.Message);
         }
     }
 }
