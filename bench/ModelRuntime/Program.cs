@@ -11,6 +11,7 @@ return command switch
     "quantized-compare" => QuantizationBench.Compare(options),
     "decode" => await DecodeBench.RunAsync(options),
     "bandwidth" => BandwidthBench.Run(options),
+    "rerank" => await RerankBench.RunAsync(options),
     _ => Usage(),
 };
 
@@ -23,6 +24,7 @@ static int Usage()
           quantized-compare --model DIR --quantized DIR --shared DIR --threads T [--count 512]
           decode        --model DIR --prompt-tokens P --new-tokens N --threads T [--prefill-chunk C]
           bandwidth     --mb M --seconds S --threads T
+          rerank        --model DIR --int8 DIR --squad FILE --threads T [--questions 12] [--rounds 3] [--seconds 30] [--service-model DIR]
         """);
     return 2;
 }

@@ -7,7 +7,7 @@ namespace RagPlatform.Bench.Platform;
 /// <summary>The orchestrator's own account of an answer (the `timings` object), in milliseconds.</summary>
 internal sealed record ServerTimings(double RetrieveMs, double RerankMs, double GenerateMs, double FirstTokenMs, double TotalMs)
 {
-    /// <summary>What is neither retrieval, reranking nor generation: mostly building the prompt.</summary>
+    /// <summary>What is neither retrieval, reranking nor generation: mostly building the prompt (counted with the local tokenizer).</summary>
     public double OtherMs => TotalMs - RetrieveMs - RerankMs - GenerateMs;
 
     public static ServerTimings From(AnswerTimings t) => new(t.RetrieveMs, t.RerankMs, t.GenerateMs, t.FirstTokenMs, t.TotalMs);

@@ -46,6 +46,12 @@ internal sealed class BenchPlatform : IAsyncDisposable
                 values.TryAdd($"{service.Project}__IntraOpThreads", settings.Threads?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
+            if (service is PlatformService.Orchestrator)
+            {
+                // These benchmarks measure the pipeline's work (rerank, generate) on forged models: run them as if real.
+                values.TryAdd("Answering__RunForgedModels", "true");
+            }
+
             foreach (var (_, key, value) in settings.Set.Where(s => s.Service == service))
             {
                 values[key] = value;

@@ -9,7 +9,7 @@ namespace RagPlatform.Bench.Platform;
 /// </summary>
 internal sealed record BenchSettings
 {
-    /// <summary>ask (closed-loop latency at each concurrency, with the bare-generator peer) or soak.</summary>
+    /// <summary>ask (closed-loop latency at each concurrency, with the bare-generator peer), soak, or squad (retrieval and extractive quality).</summary>
     public string Command { get; init; } = "ask";
 
     /// <summary>tiny or real: the folder under .models/forged.</summary>
@@ -85,6 +85,15 @@ internal sealed record BenchSettings
     /// </summary>
     public IReadOnlyList<(PlatformService Service, string Key, string Value)> Set { get; init; } = [];
 
+    /// <summary>squad: the embedder's model directory (a real one, e.g. .models/real/arctic-embed-xs); reranker and generator stay the tiny forged ones.</summary>
+    public string? Embedder { get; init; }
+
+    /// <summary>squad: answerable questions asked per mode, spread over the set; 0 asks all 2,910.</summary>
+    public int Limit { get; init; }
+
+    /// <summary>squad: the retrieval modes asked.</summary>
+    public IReadOnlyList<string> Modes { get; init; } = ["hybrid", "lexical", "dense"];
+
     /// <summary>Where results go (JSON and Markdown).</summary>
     public string OutputDirectory { get; init; } = "artifacts/bench/platform";
 
@@ -120,6 +129,9 @@ internal sealed record BenchSettings
                 "--soak-warmup" => settings with { SoakWarmup = TimeSpan.FromSeconds(Double(value)) },
                 "--rss-growth-percent" => settings with { RssGrowthPercent = Double(value) },
                 "--out" => settings with { OutputDirectory = value },
+                "--embedder" => settings with { Embedder = value.Length == 0 ? null : value },
+                "--limit" => settings with { Limit = Int(value) },
+                "--modes" => settings with { Modes = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
                 "--set" => settings with { Set = [.. value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Setting)] },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}."),
             };

@@ -6,8 +6,8 @@ namespace RagPlatform.Bench.Platform;
 /// <summary>A SQuAD 2.0 dev paragraph uploaded as one document.</summary>
 internal sealed record SquadParagraph(string DocumentId, string Text);
 
-/// <summary>An answerable SQuAD question and the document holding its answer.</summary>
-internal sealed record SquadQuestion(string Question, string GoldDocumentId);
+/// <summary>An answerable SQuAD question, the document holding its answer and the gold answer texts.</summary>
+internal sealed record SquadQuestion(string Question, string GoldDocumentId, IReadOnlyList<string> Answers);
 
 /// <summary>The demo corpus: SQuAD 2.0 dev paragraphs (one document each) and their answerable questions.</summary>
 internal sealed record SquadSet(IReadOnlyList<SquadParagraph> Paragraphs, IReadOnlyList<SquadQuestion> Questions)
@@ -37,7 +37,8 @@ internal sealed record SquadSet(IReadOnlyList<SquadParagraph> Paragraphs, IReadO
                 {
                     if (!(qa.TryGetProperty("is_impossible", out var impossible) && impossible.GetBoolean()))
                     {
-                        questions.Add(new SquadQuestion(qa.GetProperty("question").GetString()!, id));
+                        questions.Add(new SquadQuestion(qa.GetProperty("question").GetString()!, id,
+                            [.. qa.GetProperty("answers").EnumerateArray().Select(a => a.GetProperty("text").GetString()!)]));
                     }
                 }
             }

@@ -1,4 +1,5 @@
 using RagPlatform.ModelHosting;
+using RagPlatform.ModelHosting.Batching;
 
 namespace RagPlatform.Embedder;
 
@@ -25,6 +26,9 @@ public sealed class EmbedderOptions : ModelServiceOptions
 
     /// <summary>Characters one text may have; more → INVALID_ARGUMENT.</summary>
     public int MaxCharactersPerText { get; set; } = 100_000;
+
+    /// <summary>The batcher's share of these settings.</summary>
+    public BatchingOptions Batching() => new(MaxBatchSize, MaxBatchWait, MaxConcurrentBatches);
 
     public override IEnumerable<string> Validate(string section)
     {

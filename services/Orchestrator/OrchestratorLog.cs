@@ -24,4 +24,13 @@ internal static partial class OrchestratorLog
 
     [LoggerMessage(7, LogLevel.Warning, "Could not sweep stored uploads for orphaned files: {Reason}")]
     public static partial void OrphanSweepFailed(ILogger logger, string reason);
+
+    [LoggerMessage(8, LogLevel.Information, "{Service} serves {ModelId} (forged: {Forged}).")]
+    public static partial void ModelKnown(ILogger logger, string service, string modelId, bool forged);
+
+    [LoggerMessage(9, LogLevel.Debug, "{Service} did not describe its model: {Reason}")]
+    public static partial void ModelInfoUnavailable(ILogger logger, string service, string reason);
+
+    [LoggerMessage(10, LogLevel.Information, "{Stage} skipped for this answer: {Reason}")]
+    public static partial void StageSkipped(ILogger logger, string stage, string reason);
 }

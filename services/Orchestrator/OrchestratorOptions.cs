@@ -44,6 +44,12 @@ public sealed class OrchestratorOptions
     /// <summary>A collection switches from exact search to HNSW at this many chunks (embedded index).</summary>
     public int HnswThreshold { get; set; } = 20_000;
 
+    /// <summary>How often each model service's Info (its model, and whether its weights are forged) is asked again.</summary>
+    public TimeSpan ModelInfoRefresh { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How soon a model service that has not described its model yet (down, or still starting) is asked again.</summary>
+    public TimeSpan ModelInfoRetry { get; set; } = TimeSpan.FromSeconds(2);
+
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
 
     public IEnumerable<string> Validate()
@@ -66,6 +72,11 @@ public sealed class OrchestratorOptions
         if (HnswThreshold < 1)
         {
             yield return $"{SectionName}:HnswThreshold must be positive (was {HnswThreshold}).";
+        }
+
+        if (ModelInfoRefresh <= TimeSpan.Zero || ModelInfoRetry <= TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:ModelInfoRefresh and {SectionName}:ModelInfoRetry must be positive (were {ModelInfoRefresh} and {ModelInfoRetry}).";
         }
     }
 

@@ -1,5 +1,7 @@
+using Google.Protobuf;
 using Grpc.Core;
 using RagPlatform.Contracts.V1;
+using RagPlatform.Tokenizers;
 
 namespace RagPlatform.ModelHosting;
 
@@ -30,6 +32,36 @@ public sealed class ModelHost<TModel> : IDisposable
     /// <summary>The full path of the directory the model was loaded from (tokenizer files are served from it).</summary>
     /// <exception cref="RpcException">UNAVAILABLE while the model is loading.</exception>
     public string Directory => Volatile.Read(ref _directory) ?? throw NotReady();
+
+    /// <summary>
+    /// Streams the loaded model's tokenizer files (GetTokenizer of the Embedder and the Generator) in pieces well under
+    /// the message-size limit; an empty file is sent as one empty piece, so the client still creates it.
+    /// </summary>
+    /// <exception cref="RpcException">UNAVAILABLE while the model is loading.</exception>
+    public async Task WriteTokenizerAsync(IServerStreamWriter<TokenizerFile> stream, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        const int PieceBytes = 256 * 1024;
+        var directory = Directory;
+        var buffer = new byte[PieceBytes];
+        foreach (var name in TokenizerLoader.FileNames)
+        {
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            await using var file = File.OpenRead(path);
+            int read;
+            var sent = false;
+            while ((read = await file.ReadAtLeastAsync(buffer, PieceBytes, throwOnEndOfStream: false, cancellationToken)) > 0 || !sent)
+            {
+                await stream.WriteAsync(new TokenizerFile { Name = name, Data = ByteString.CopyFrom(buffer, 0, read) }, cancellationToken);
+                sent = true;
+            }
+        }
+    }
 
     public void Dispose() => Interlocked.Exchange(ref _model, null)?.Dispose();
 

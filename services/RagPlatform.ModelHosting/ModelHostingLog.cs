@@ -20,4 +20,11 @@ internal static partial class ModelHostingLog
 
     [LoggerMessage(6, LogLevel.Information, "Delaying the model load by {Delay} (WarmupDelay, a test hook).")]
     public static partial void WarmupDelayed(ILogger logger, TimeSpan delay);
+
+    // Tests parse this line (at Debug) to prove calls were batched together: keep "{Verb} a batch of {Items} {Unit}".
+    [LoggerMessage(7, LogLevel.Debug, "{Verb} a batch of {Items} {Unit} from {Calls} calls in {ElapsedMs} ms.")]
+    public static partial void BatchRan(ILogger logger, string verb, int items, string unit, int calls, long elapsedMs);
+
+    [LoggerMessage(8, LogLevel.Error, "A batch of {Items} {Unit} failed.")]
+    public static partial void BatchFailed(ILogger logger, int items, string unit, Exception exception);
 }

@@ -28,14 +28,18 @@ public sealed class BrowserTests(SquadPlatformFixture fixture)
         await page.ClickAsync("#save-key");
         await page.WaitForSelectorAsync("#key-status:has-text('connected')");
         await page.SelectOptionAsync("#collection", SquadPlatformFixture.Collection);
-        Assert.True(await page.IsVisibleAsync("#forged-warning"), "forged models must be announced in the UI");
+        await page.WaitForSelectorAsync("#models-note:has-text('reranker, generator')");
 
         await page.FillAsync("#question", fixture.Questions[3].Question);
-        await page.SelectOptionAsync("#mode", "lexical");
         await page.ClickAsync("#ask");
         await page.WaitForSelectorAsync("#citations li");
         await page.WaitForFunctionAsync("() => document.querySelector('#answer').textContent.length > 0");
         await page.WaitForSelectorAsync("#answer-meta:has-text('passages')");
+        // The forged reranker and generator were skipped, and the page says so; the answer is quoted, not noise.
+        Assert.Contains("extractive answer", await page.TextContentAsync("#answer-meta"), StringComparison.Ordinal);
+        Assert.Contains("Skipped rerank", await page.TextContentAsync("#skipped-note"), StringComparison.Ordinal);
+        Assert.True(await page.IsVisibleAsync("#skipped-note"));
+        Assert.False(await page.IsVisibleAsync("#forged-warning"), "no forged model shaped this answer");
 
         await page.ClickAsync("#citations li a");
         await page.WaitForSelectorAsync("#passage:not([hidden])");

@@ -1,6 +1,9 @@
 namespace RagPlatform.EndToEnd.Tests;
 
-/// <summary>The platform started once with every SQuAD dev paragraph uploaded through the gateway and indexed.</summary>
+/// <summary>
+/// The platform as `rag up` starts it by default (the real embedder, the forged reranker and generator), started once with
+/// every SQuAD dev paragraph uploaded through the gateway and indexed.
+/// </summary>
 public sealed class SquadPlatformFixture : IAsyncLifetime
 {
     public const string Collection = "squad";
@@ -17,7 +20,12 @@ public sealed class SquadPlatformFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         (Paragraphs, Questions) = SquadCorpus.Load();
-        Platform = await RunningPlatform.StartAsync(new PlatformOptions(_data));
+        // As `rag up` starts it by default: the real embedder beside the forged reranker and generator.
+        await TestAssets.EnsureRealEmbeddersAsync();
+        Platform = await RunningPlatform.StartAsync(new PlatformOptions(_data)
+        {
+            ModelDirectories = new Dictionary<PlatformService, string> { [PlatformService.Embedder] = TestAssets.DefaultRealEmbedder },
+        });
         Gateway = Platform.CreateGatewayClient();
         await Gateway.CreateCollectionAsync(Collection);
 

@@ -37,6 +37,9 @@ public static class TestAssets
     /// <summary>.models/real/{minilm-embedder, arctic-embed-xs}: the real all-MiniLM-L6-v2 and snowflake-arctic-embed-xs.</summary>
     public static Task EnsureRealEmbeddersAsync() => RealEmbedderSetup.Value;
 
+    /// <summary>The real embedder `rag up` and ./run.sh start by default (call <see cref="EnsureRealEmbeddersAsync"/> first).</summary>
+    public static string DefaultRealEmbedder => RealModel(DefaultModels.RealEmbedder);
+
     public static Task EnsureGrpcInteropAsync() => GrpcInteropSetup.Value;
 
     public static Task EnsureTransformersJsAsync() => TransformersJsSetup.Value;

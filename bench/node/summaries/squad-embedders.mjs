@@ -3,7 +3,7 @@
 // usage: node squad-embedders.mjs results.jsonl...
 import { readFileSync } from 'node:fs';
 
-const f = (x, d = 3) => x.toFixed(d);
+const f = (x, d = 3) => (x == null ? "—" : x.toFixed(d));
 const runs = process.argv.slice(2).map((file) => {
   const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
   return { start: rows.find((r) => r.machine), run: rows.find((r) => r.command === 'squad'), modes: rows.filter((r) => r.mode) };

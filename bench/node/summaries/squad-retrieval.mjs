@@ -6,7 +6,7 @@ const rows = readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).m
 const start = rows.find((r) => r.machine);
 const end = rows.find((r) => r.loadEnd);
 const run = rows.find((r) => r.command === 'squad');
-const f = (x, d = 3) => x.toFixed(d);
+const f = (x, d = 3) => (x == null ? "—" : x.toFixed(d));
 const GOAL = 0.8;
 
 console.log(`Machine: ${start.machine}; load average ${start.loadStart} at the start, ${end?.loadEnd ?? '?'} at the end.`);

@@ -6,7 +6,9 @@ using RagPlatform.Client;
 
 namespace RagPlatform.Cli.Commands;
 
-internal sealed record AskOptions(string Question, string Collection, string Mode, int? TopK, int? TopN, int? MaxTokens, bool Json, TimeSpan Timeout)
+/// <param name="Answer">generative or extractive; null lets the server choose (generative unless its generator is forged).</param>
+internal sealed record AskOptions(string Question, string Collection, string Mode, int? TopK, int? TopN, int? MaxTokens, bool Json, TimeSpan Timeout,
+    string? Answer = null)
 {
     public AskRequest ToRequest() => new(Collection, Question)
     {
@@ -15,12 +17,14 @@ internal sealed record AskOptions(string Question, string Collection, string Mod
         TopN = TopN,
         MaxTokens = MaxTokens,
         TimeoutSeconds = Timeout.TotalSeconds,
+        Answer = Answer,
     };
 }
 
 /// <summary>
 /// `rag ask "question" --collection NAME`: streams the answer from the gateway's server-sent events as it is
-/// generated, then lists the citations, timings and degraded stages. With --json, prints the JSON answer instead
+/// generated, then lists the citations, timings, how the answer was made and the stages degraded or skipped. With
+/// --answer extractive|generative the caller chooses how it is made. With --json, prints the JSON answer instead
 /// (nothing else on stdout).
 /// </summary>
 internal sealed class AskCommand(CliContext context)
@@ -39,6 +43,12 @@ internal sealed class AskCommand(CliContext context)
     private readonly Option<int?> _topK = new Option<int?>("--top-k") { Description = "Candidates retrieved before reranking (1-100; default the server's, 20)." }.InRange(1, 100);
     private readonly Option<int?> _topN = new Option<int?>("--top-n") { Description = "Passages kept after reranking and given to the generator (1-20; default the server's, 5)." }.InRange(1, 20);
     private readonly Option<int?> _maxTokens = new Option<int?>("--max-tokens") { Description = "Upper bound on answer tokens (default the server's)." }.Positive();
+    private readonly Option<string?> _answer = new Option<string?>("--answer")
+    {
+        Description = "extractive (sentences quoted from the passages, fast, nothing the documents do not say) or generative (written by the generator); "
+            + "default: the server's choice, generative unless its generator is forged.",
+    }.AcceptOnlyFromAmong(AnswerKinds.Extractive, AnswerKinds.Generative);
+
     private readonly Option<bool> _json = new("--json") { Description = "Print the gateway's JSON answer instead of streaming text." };
     private readonly Option<int> _timeout = new Option<int>("--timeout") { Description = "Seconds the whole answer may take.", DefaultValueFactory = _ => 120 }.Positive();
 
@@ -46,14 +56,15 @@ internal sealed class AskCommand(CliContext context)
     {
         var command = new Command("ask", "Ask a question; the answer streams in, then its citations are listed.")
         {
-            _question, _collection, _mode, _topK, _topN, _maxTokens, _json, _timeout,
+            _question, _collection, _mode, _topK, _topN, _maxTokens, _answer, _json, _timeout,
         };
         command.SetAction((result, cancellationToken) => RunAsync(Bind(result), context.Globals.Resolve(result, context.Environment), cancellationToken));
         return command;
     }
 
     internal AskOptions Bind(ParseResult result) => new(result.GetValue(_question)!, result.GetValue(_collection)!, result.GetValue(_mode)!,
-        result.GetValue(_topK), result.GetValue(_topN), result.GetValue(_maxTokens), result.GetValue(_json), TimeSpan.FromSeconds(result.GetValue(_timeout)));
+        result.GetValue(_topK), result.GetValue(_topN), result.GetValue(_maxTokens), result.GetValue(_json), TimeSpan.FromSeconds(result.GetValue(_timeout)),
+        result.GetValue(_answer));
 
     internal async Task<int> RunAsync(AskOptions options, GatewayTarget target, CancellationToken cancellationToken)
     {
@@ -75,6 +86,7 @@ internal sealed class AskCommand(CliContext context)
         var answer = await gateway.AskAsync(options.ToRequest(), cancellationToken);
         context.Consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(answer, IndentedJson.AnswerResource));
         AnswerPrinter.WarnDegraded(context.Consoles, answer.Degraded);
+        AnswerPrinter.NoteSkipped(context.Consoles, answer.Skipped);
         if (answer.ForgedModels)
         {
             ForgedModels.Warn(context.Consoles);

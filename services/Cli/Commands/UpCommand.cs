@@ -7,7 +7,8 @@ using Spectre.Console;
 
 namespace RagPlatform.Cli.Commands;
 
-/// <param name="Models">Holds minilm-embedder/, minilm-reranker/ and qwen2.5/; null: $RAG_MODELS_DIR or the forged tiny models.</param>
+/// <param name="Models">Holds minilm-embedder/, minilm-reranker/ and qwen2.5/; null: $RAG_MODELS_DIR, else the real embedder of
+/// .models/real beside the forged tiny reranker and generator.</param>
 /// <param name="Data">The index, ingestion queue and API keys; null: &lt;state&gt;/data.</param>
 /// <param name="GrpcPortBase">First of four consecutive ports for embedder, reranker, generator, orchestrator; 0 picks free ports.</param>
 /// <param name="Services">Folder with one built host per service; null: the repository's build outputs.</param>
@@ -21,7 +22,7 @@ internal sealed record UpOptions(string? Models, string? Data, int Port, int Grp
 internal sealed class UpCommand(CliContext context)
 {
     private static readonly TimeSpan RollbackGrace = TimeSpan.FromSeconds(10);
-    private readonly Option<string?> _models = new("--models") { Description = $"Models directory (minilm-embedder/, minilm-reranker/, qwen2.5/); default ${CliEnvironment.ModelsVariable} or .models/forged/tiny." };
+    private readonly Option<string?> _models = new("--models") { Description = $"Models directory (minilm-embedder/, minilm-reranker/, qwen2.5/); default ${CliEnvironment.ModelsVariable}, else the real embedder (.models/real/{DefaultModels.RealEmbedder}) with the forged reranker and generator (.models/forged/tiny)." };
     private readonly Option<string?> _data = new("--data") { Description = "Data directory (index, upload queue, API keys); default <state>/data." };
     private readonly Option<int> _port = new Option<int>("--port") { Description = "Gateway port (0 picks a free one).", DefaultValueFactory = _ => PlatformService.Gateway.DefaultPort }.Port(allowZero: true);
     private readonly Option<int> _grpcPortBase = new Option<int>("--grpc-port-base") { Description = "First of four ports for embedder, reranker, generator, orchestrator (0 picks free ports).", DefaultValueFactory = _ => PlatformService.Embedder.DefaultPort }.Port(allowZero: true);
@@ -71,7 +72,8 @@ internal sealed class UpCommand(CliContext context)
         }
         else
         {
-            consoles.Info($"Starting RagPlatform (models: {platform.Record.ModelsDirectory}; state: {home.Directory})");
+            var embedder = platform.Record.ModelDirectories?.GetValueOrDefault(PlatformService.Embedder.Name);
+            consoles.Info($"Starting RagPlatform (models: {platform.Record.ModelsDirectory}{(embedder is null ? "" : $", embedder {embedder}")}; state: {home.Directory})");
         }
 
         progress.Record = platform.Record;
@@ -138,15 +140,32 @@ internal sealed class UpCommand(CliContext context)
         var environment = context.Environment;
         var repo = environment.RepositoryRoot();
         var hosts = Platform.ServiceHosts.Locate(environment, options.Services);
-        var models = options.Models is { } m ? environment.FullPath(m)
-            : environment.Get(CliEnvironment.ModelsVariable) is { } fromEnvironment ? environment.FullPath(fromEnvironment)
-            : repo is not null ? Path.Combine(repo, ".models", "forged", "tiny")
+        var given = options.Models ?? environment.Get(CliEnvironment.ModelsVariable);
+        var models = given is not null ? environment.FullPath(given)
+            : repo is not null ? DefaultModels.ForgedModelsDirectory(repo)
             : throw CliException.Usage("No models directory: pass --models DIR.");
+        var directories = new Dictionary<PlatformService, string>();
+        if (given is null && repo is not null)
+        {
+            // A checkout's default: the real embedder installed from NuGet, beside the forged reranker and generator
+            // (whose stages the orchestrator skips: answers are extractive).
+            var real = Path.Combine(DefaultModels.RealModelsDirectory(repo), DefaultModels.RealEmbedder);
+            if (File.Exists(Path.Combine(real, "config.json")))
+            {
+                directories[PlatformService.Embedder] = real;
+            }
+            else
+            {
+                context.Consoles.Info($"No real embedder at {real}: starting the forged one (install it with scripts/setup/real-embedder.sh).");
+            }
+        }
+
         foreach (var service in PlatformServices.ModelServices)
         {
-            if (!File.Exists(Path.Combine(models, service.ModelFolder!, "config.json")))
+            var directory = directories.GetValueOrDefault(service) ?? Path.Combine(models, service.ModelFolder!);
+            if (!File.Exists(Path.Combine(directory, "config.json")))
             {
-                throw CliException.Unavailable($"No {service.Name} model at {Path.Combine(models, service.ModelFolder!)} (config.json missing).",
+                throw CliException.Unavailable($"No {service.Name} model at {directory} (config.json missing).",
                     "Forge test models with `rag models forge`, or pass --models DIR holding minilm-embedder/, minilm-reranker/ and qwen2.5/.");
             }
         }
@@ -175,6 +194,7 @@ internal sealed class UpCommand(CliContext context)
         {
             HostDlls = hosts,
             ModelsDirectory = models,
+            ModelDirectories = directories,
             Ports = ports,
             ApiKey = apiKey,
             SharedToken = options.InternalToken ? SecretFile.ReadOrCreate(home.GrpcTokenFile, "").Secret : null,
@@ -188,10 +208,7 @@ internal sealed class UpCommand(CliContext context)
         try
         {
             var models = await gateway.GetModelsAsync(cancellationToken);
-            if (models.AnyForged)
-            {
-                ForgedModels.Warn(context.Consoles);
-            }
+            ForgedModels.WarnLoaded(context.Consoles, models);
         }
         catch (CliException ex)
         {

@@ -8,7 +8,8 @@ namespace RagPlatform.Cli.Gateway;
 
 /// <summary>
 /// Renders an answer for a person: the text as it streams (written raw, exactly as generated), then the citations
-/// in prompt order with the cited ones marked, the timings, and warnings for degraded stages and forged models.
+/// in prompt order with the cited ones marked, the timings, how the answer was made, skipped stages, and warnings for
+/// degraded stages and forged models.
 /// </summary>
 internal sealed partial class AnswerPrinter(CliConsoles consoles)
 {
@@ -75,7 +76,12 @@ internal sealed partial class AnswerPrinter(CliConsoles consoles)
             $"retrieve {t.RetrieveMs:0} ms · rerank {t.RerankMs:0} ms · generate {t.GenerateMs:0} ms · first token {t.FirstTokenMs:0} ms · total {t.TotalMs:0} ms")));
         output.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"passages: {done.Usage.RetrievedPassages} retrieved, {done.Usage.PromptPassages} in the prompt · tokens: {done.Usage.PromptTokens} prompt, {done.Usage.CompletionTokens} answer")));
-        if (done.FinishReason == FinishReasons.Length)
+        if (done.AnswerKind == AnswerKinds.Extractive)
+        {
+            consoles.Info("Extractive answer: each sentence is quoted verbatim from the passage it cites.");
+        }
+
+        if (done.FinishReason == FinishReasons.Length && done.AnswerKind != AnswerKinds.Extractive)
         {
             consoles.Info("The answer stopped at the token limit (--max-tokens).");
         }
@@ -86,6 +92,7 @@ internal sealed partial class AnswerPrinter(CliConsoles consoles)
         }
 
         WarnDegraded(consoles, done.Degraded);
+        NoteSkipped(consoles, done.Skipped);
         if (done.ForgedModels)
         {
             ForgedModels.Warn(consoles);
@@ -102,6 +109,15 @@ internal sealed partial class AnswerPrinter(CliConsoles consoles)
                 "embed" => "the embedder was unavailable; retrieval used lexical (BM25) matching only.",
                 _ => "this stage was skipped; the answer may be worse than usual.",
             });
+        }
+    }
+
+    /// <summary>Stages left out on purpose (unlike degraded ones, nothing failed): said plainly, with the server's reason.</summary>
+    public static void NoteSkipped(CliConsoles consoles, IReadOnlyList<SkippedStage> skipped)
+    {
+        foreach (var stage in skipped)
+        {
+            consoles.Info($"skipped: {stage.Stage} — {stage.Reason}");
         }
     }
 

@@ -16,12 +16,14 @@ internal sealed record PlatformRecord(
     string ModelsDirectory,
     string DataDirectory,
     bool InternalToken,
-    IReadOnlyList<ServiceRecord> Services)
+    IReadOnlyList<ServiceRecord> Services,
+    IReadOnlyDictionary<string, string>? ModelDirectories = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static PlatformRecord Of(PlatformPlan plan, PlatformOptions options) => new(plan.GatewayUrl, options.ModelsDirectory!,
-        options.DataDirectory, options.SharedToken is not null, [.. plan.Services.Select(s => new ServiceRecord(s.Instance.Name, s.Port, s.HostDll))]);
+        options.DataDirectory, options.SharedToken is not null, [.. plan.Services.Select(s => new ServiceRecord(s.Instance.Name, s.Port, s.HostDll))],
+        options.ModelDirectories.ToDictionary(m => m.Key.Name, m => m.Value, StringComparer.Ordinal));
 
     public PlatformRecord WithPid(ServiceInstance instance, int pid) =>
         this with { Services = [.. Services.Select(s => s.Name == instance.Name ? s with { Pid = pid } : s)] };
@@ -34,6 +36,8 @@ internal sealed record PlatformRecord(
         {
             HostDlls = instances.Where(s => s.Instance!.Value.Replica == 0).ToDictionary(s => s.Instance!.Value.Service, s => s.Record.HostDll),
             ModelsDirectory = ModelsDirectory,
+            ModelDirectories = PlatformServices.ModelServices.Where(s => ModelDirectories?.ContainsKey(s.Name) == true)
+                .ToDictionary(s => s, s => ModelDirectories![s.Name]),
             Ports = instances.ToDictionary(s => s.Instance!.Value, s => s.Record.Port),
             ApiKey = apiKey,
             SharedToken = InternalToken ? sharedToken : null,

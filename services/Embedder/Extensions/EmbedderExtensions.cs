@@ -32,7 +32,7 @@ public static class EmbedderExtensions
             var model = sp.GetRequiredService<ModelHost<TextEmbedder>>();
             return new EmbeddingBatcher(
                 (texts, role, cancellationToken) => model.Model.Embed(texts, role, cancellationToken),
-                BatchingOptions.From(sp.GetRequiredService<IOptions<EmbedderOptions>>().Value),
+                sp.GetRequiredService<IOptions<EmbedderOptions>>().Value.Batching(),
                 sp.GetRequiredService<ModelServiceMetrics>(),
                 sp.GetRequiredService<ILogger<EmbeddingBatcher>>());
         });

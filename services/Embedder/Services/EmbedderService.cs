@@ -1,11 +1,9 @@
-using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Embedder.Batching;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.ModelHosting;
-using RagPlatform.Tokenizers;
 
 namespace RagPlatform.Embedder.Services;
 
@@ -47,30 +45,8 @@ internal sealed class EmbedderService : Contracts.V1.Embedder.EmbedderBase
 
     public override Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
 
-    /// <summary>Streams the tokenizer files of the loaded model in pieces well under the message-size limit.</summary>
-    public override async Task GetTokenizer(InfoRequest request, IServerStreamWriter<TokenizerFile> stream, ServerCallContext context)
-    {
-        const int PieceBytes = 256 * 1024;
-        var directory = _model.Directory;
-        var buffer = new byte[PieceBytes];
-        foreach (var name in TokenizerLoader.FileNames)
-        {
-            var path = Path.Combine(directory, name);
-            if (!File.Exists(path))
-            {
-                continue;
-            }
-
-            await using var file = File.OpenRead(path);
-            int read;
-            var sent = false;
-            while ((read = await file.ReadAtLeastAsync(buffer, PieceBytes, throwOnEndOfStream: false, context.CancellationToken)) > 0 || !sent)
-            {
-                await stream.WriteAsync(new TokenizerFile { Name = name, Data = ByteString.CopyFrom(buffer, 0, read) }, context.CancellationToken);
-                sent = true;
-            }
-        }
-    }
+    public override Task GetTokenizer(InfoRequest request, IServerStreamWriter<TokenizerFile> stream, ServerCallContext context) =>
+        _model.WriteTokenizerAsync(stream, context.CancellationToken);
 
     private EmbeddingRole Validate(EmbedRequest request)
     {

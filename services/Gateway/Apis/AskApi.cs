@@ -170,6 +170,13 @@ public static class AskApi
             TopN = body.TopN ?? 0,
             MaxNewTokens = body.MaxTokens ?? 0,
             SkipRerank = body.Rerank == false,
+            Answer = body.Answer?.ToLowerInvariant() switch
+            {
+                null or AnswerKinds.Auto => Rpc.AnswerKind.Unspecified,
+                AnswerKinds.Generative => Rpc.AnswerKind.Generative,
+                AnswerKinds.Extractive => Rpc.AnswerKind.Extractive,
+                _ => throw GatewayProblem.BadRequest($"answer must be auto, generative or extractive (was '{body.Answer}')."),
+            },
         };
         if (body.TopK is <= 0 || body.TopN is <= 0 || body.MaxTokens is <= 0)
         {

@@ -35,6 +35,8 @@ internal static class ResourceMapping
         Usage = new(d.Usage.PromptTokens, d.Usage.CompletionTokens, d.Usage.RetrievedPassages, d.Usage.PromptPassages),
         Timings = new(d.Timings.RetrieveMs, d.Timings.RerankMs, d.Timings.GenerateMs, d.Timings.FirstTokenMs, d.Timings.TotalMs),
         RequestId = requestId,
+        AnswerKind = d.AnswerKind == Rpc.AnswerKind.Extractive ? AnswerKinds.Extractive : AnswerKinds.Generative,
+        Skipped = [.. d.Skipped.Select(s => new SkippedStage(s.Stage, s.Reason))],
     };
 
     public static ModelServiceResource ToResource(this Rpc.ModelService s) => s.Reachable

@@ -43,8 +43,12 @@ async function loadCollections() {
 async function loadModels() {
   try {
     const models = await api('/v1/models');
-    $('forged-warning').hidden = !models.anyForged;
-  } catch { /* the orchestrator may still be starting; answers also say when models are forged */ }
+    const forged = models.services.filter((s) => s.forged).map((s) => s.role);
+    $('models-note').textContent = forged.length === 0 ? '' : `Forged test models (seeded random weights): ${forged.join(', ')}. ` +
+      'A forged reranker is skipped and a forged generator gives way to extractive answers, quoted from your documents; ' +
+      'a forged embedder makes retrieval noise.';
+    $('models-note').hidden = forged.length === 0;
+  } catch { /* the orchestrator may still be starting; answers also say when forged models shaped them */ }
 }
 
 async function connect() {
@@ -128,11 +132,16 @@ function renderCitations(citations) {
 }
 
 function renderDone(done) {
-  const parts = [`${done.timings.totalMs.toFixed(0)} ms`, `first token ${done.timings.firstTokenMs.toFixed(0)} ms`,
-    `${done.usage.promptPassages} passages`, `${done.usage.completionTokens} tokens`];
+  const kind = done.answerKind === 'extractive' ? 'extractive answer: each sentence quoted from the passage it cites' : 'generative answer';
+  const parts = [kind, `${done.timings.totalMs.toFixed(0)} ms`, `first token ${done.timings.firstTokenMs.toFixed(0)} ms`,
+    `${done.usage.promptPassages} passages`];
+  if (done.answerKind !== 'extractive') parts.push(`${done.usage.completionTokens} tokens`);
   if (done.degraded.length) parts.push(`degraded: ${done.degraded.join(', ')}`);
   $('answer-meta').textContent = parts.join(' · ');
-  if (done.forgedModels) $('forged-warning').hidden = false;
+  const skipped = done.skipped || [];
+  $('skipped-note').textContent = skipped.map((s) => `Skipped ${s.stage}: ${s.reason}.`).join(' ');
+  $('skipped-note').hidden = skipped.length === 0;
+  $('forged-warning').hidden = !done.forgedModels;
 }
 
 async function ask(event) {
@@ -143,6 +152,7 @@ async function ask(event) {
   $('ask').disabled = true;
   $('passage').hidden = true;
   $('answer-meta').textContent = '';
+  $('skipped-note').hidden = true;
   renderCitations([]);
   renderAnswer('');
   setStatus('ask-status', 'thinking…');
@@ -151,7 +161,10 @@ async function ask(event) {
     const response = await fetch('/v1/ask', {
       method: 'POST',
       headers: headers({ 'Content-Type': 'application/json', Accept: 'text/event-stream' }),
-      body: JSON.stringify({ collection: $('collection').value, question, mode: $('mode').value }),
+      body: JSON.stringify({
+        collection: $('collection').value, question, mode: $('mode').value,
+        ...($('answer-kind').value === 'auto' ? {} : { answer: $('answer-kind').value }),
+      }),
     });
     if (!response.ok) {
       const problem = await response.json().catch(() => ({}));

@@ -17,7 +17,6 @@ internal sealed record GenerationPlan(IReadOnlyList<int> PromptTokens, Generatio
 internal sealed class GenerateRequestReader(GeneratorOptions limits)
 {
     private const int MaxStopStringLength = 256;
-    private const int MaxCountedTexts = 256;
 
     public GenerationPlan Read(GenerateRequest request, TextGenerator generator)
     {
@@ -124,7 +123,7 @@ internal sealed class GenerateRequestReader(GeneratorOptions limits)
     }
 
     /// <summary>A chat as the model's template will see it; refuses an empty chat, an unknown role or too much text.</summary>
-    public GenerationPrompt ReadChat(Chat chat)
+    private GenerationPrompt ReadChat(Chat chat)
     {
         var messages = chat.Messages;
         if (messages.Count == 0)
@@ -142,36 +141,6 @@ internal sealed class GenerateRequestReader(GeneratorOptions limits)
 
         CheckLength("chat.messages", characters);
         return GenerationPrompt.FromChat(turns);
-    }
-
-    /// <summary>Counts each text and the templated chat as Generate would encode them.</summary>
-    public CountTokensResponse Count(CountTokensRequest request, TextGenerator generator)
-    {
-        if (request.Texts.Count > MaxCountedTexts)
-        {
-            throw Invalid($"texts holds {request.Texts.Count} entries; the server counts at most {MaxCountedTexts} per call.");
-        }
-
-        var response = new CountTokensResponse { MaxTokens = generator.ContextWindow };
-        for (var i = 0; i < request.Texts.Count; i++)
-        {
-            CheckLength($"texts[{i}]", request.Texts[i].Length);
-            response.TextTokens.Add(request.Texts[i].Length == 0 ? 0 : generator.EncodePrompt(GenerationPrompt.FromText(request.Texts[i])).Count);
-        }
-
-        if (request.Chat is not null)
-        {
-            try
-            {
-                response.ChatTokens = generator.EncodePrompt(ReadChat(request.Chat)).Count;
-            }
-            catch (NotSupportedException ex)
-            {
-                throw Invalid($"chat: {ex.Message}");
-            }
-        }
-
-        return response;
     }
 
     private void CheckLength(string field, long characters)

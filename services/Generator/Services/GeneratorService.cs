@@ -83,8 +83,8 @@ internal sealed class GeneratorService(
         });
     }
 
-    public override Task<CountTokensResponse> CountTokens(CountTokensRequest request, ServerCallContext context) =>
-        Task.FromResult(reader.Count(request, model.Model.Generator));
+    public override Task GetTokenizer(InfoRequest request, IServerStreamWriter<TokenizerFile> stream, ServerCallContext context) =>
+        model.WriteTokenizerAsync(stream, context.CancellationToken);
 
     private GenerationPlan Validate(GenerateRequest request, TextGenerator generator)
     {

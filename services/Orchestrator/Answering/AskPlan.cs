@@ -16,6 +16,7 @@ internal sealed record AskPlan(
     SamplingParameters? Sampling,
     IReadOnlyList<string> DocumentIds,
     bool SkipRerank,
+    AnswerKind Answer,
     DateTime Deadline)
 {
     public const int MaxDocumentFilter = 100;
@@ -40,6 +41,11 @@ internal sealed record AskPlan(
             throw Invalid($"mode {(int)request.Mode} is not a RetrievalMode (HYBRID, DENSE or LEXICAL).");
         }
 
+        if (!Enum.IsDefined(request.Answer))
+        {
+            throw Invalid($"answer {(int)request.Answer} is not an AnswerKind (UNSPECIFIED for auto, GENERATIVE or EXTRACTIVE).");
+        }
+
         var topK = Bounded(request.TopK, options.DefaultTopK, options.MaxTopK, "top_k");
         var topN = Bounded(request.TopN, options.DefaultTopN, options.MaxTopN, "top_n");
         if (request.MaxNewTokens < 0)
@@ -59,7 +65,7 @@ internal sealed record AskPlan(
 
         return new AskPlan(request.Collection, question, request.Mode == RetrievalMode.Unspecified ? RetrievalMode.Hybrid : request.Mode,
             topK, Math.Min(topN, topK), request.MaxNewTokens == 0 ? options.DefaultMaxNewTokens : request.MaxNewTokens,
-            request.Sampling, [.. request.DocumentIds], request.SkipRerank, deadline);
+            request.Sampling, [.. request.DocumentIds], request.SkipRerank, request.Answer, deadline);
     }
 
     private static int Bounded(int value, int fallback, int max, string field) =>
@@ -70,13 +76,23 @@ internal sealed record AskPlan(
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 }
 
-/// <summary>What happened while answering one question: degraded stages and where the time went.</summary>
+/// <summary>
+/// What happened while answering one question: stages degraded (their service failed) or skipped (on purpose, with
+/// the reason), the model services whose output shaped the answer, and where the time went.
+/// </summary>
 internal sealed class AnswerTrace
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly List<string> _degraded = [];
+    private readonly List<SkippedStage> _skipped = [];
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Degraded => _degraded;
+
+    public IReadOnlyList<SkippedStage> Skipped => _skipped;
+
+    /// <summary>Names of the model services (DownstreamService.Name) whose output went into the answer.</summary>
+    public IReadOnlyCollection<string> Used => _used;
 
     public double RetrieveMs { get; set; }
 
@@ -89,6 +105,10 @@ internal sealed class AnswerTrace
     public double ElapsedMs => Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
 
     public void Degrade(string stage) => _degraded.Add(stage);
+
+    public void Skip(string stage, string reason) => _skipped.Add(new SkippedStage { Stage = stage, Reason = reason });
+
+    public void Use(string service) => _used.Add(service);
 
     public void FirstToken() => FirstTokenMs ??= ElapsedMs;
 }

@@ -37,6 +37,8 @@ public static class OrchestratorExtensions
         services.AddModelServiceClient<Contracts.V1.Reranker.RerankerClient>("Reranker");
         services.AddModelServiceClient<Contracts.V1.Generator.GeneratorClient>("Generator");
         services.AddSingleton<ModelServices>();
+        services.AddHostedService<ModelInfoRefresher>();
+        services.AddSingleton(sp => new ModelTokenizers(sp.GetRequiredService<ModelServices>(), DataPath(sp, "tokenizers")));
         services.AddSingleton<IExceptionStatusMapper, OrchestratorStatusMapper>();
         foreach (var name in HealthServices)
         {
@@ -48,7 +50,6 @@ public static class OrchestratorExtensions
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestionSettings>>().Value);
         services.AddDocumentStore();
-        services.AddSingleton(sp => new EmbedderTokenizer(sp.GetRequiredService<ModelServices>(), DataPath(sp, "tokenizers")));
         services.AddSingleton<DocumentLibrary>();
         services.AddHostedService<IngestionWorker>();
 
@@ -57,6 +58,7 @@ public static class OrchestratorExtensions
         services.AddSingleton<PassageReranker>();
         services.AddSingleton<PromptBuilder>();
         services.AddSingleton<AnswerGenerator>();
+        services.AddSingleton<ExtractiveAnswerer>();
         services.AddSingleton<AnswerPipeline>();
 
         services.AddSingleton<CollectionsService>();

@@ -25,7 +25,7 @@ internal sealed class DocumentLibrary(
     IDocumentStore documents,
     IBlobStore blobs,
     ModelServices services,
-    EmbedderTokenizer tokenizer,
+    ModelTokenizers tokenizers,
     IngestionSettings settings,
     ILoggerFactory loggerFactory)
 {
@@ -50,8 +50,8 @@ internal sealed class DocumentLibrary(
         {
             if (_pipeline is null)
             {
-                var model = await services.EmbedderInfoAsync(DateTime.MaxValue, cancellationToken);
-                var chunker = new TextChunker(await tokenizer.LoadAsync(model, cancellationToken), settings.Chunking(), model.MaxTokens);
+                var model = await services.InfoAsync(services.Embedder, DateTime.MaxValue, cancellationToken);
+                var chunker = new TextChunker(await tokenizers.EmbedderAsync(model, cancellationToken), settings.Chunking(), model.MaxTokens);
                 Volatile.Write(ref _pipeline, new IngestionPipeline(index, new RemotePassageEmbedder(services, model), chunker, _parsers, documents,
                     settings.Pipeline(), loggerFactory.CreateLogger<IngestionPipeline>(), blobs));
             }
@@ -70,7 +70,7 @@ internal sealed class DocumentLibrary(
     public async Task<Collection> CreateCollectionAsync(string name, DateTime deadline, CancellationToken cancellationToken)
     {
         DocumentNames.Collection(name, "name");
-        var model = await services.EmbedderInfoAsync(deadline, cancellationToken);
+        var model = await services.InfoAsync(services.Embedder, deadline, cancellationToken);
         try
         {
             await index.CreateCollectionAsync(IngestionPipeline.CollectionSpecFor(name, model.Dimensions), cancellationToken);

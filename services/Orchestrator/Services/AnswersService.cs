@@ -19,9 +19,9 @@ internal sealed class AnswersService(AnswerPipeline pipeline, ModelServices serv
     {
         var deadline = context.Deadline < DateTime.UtcNow.AddSeconds(5) ? context.Deadline : DateTime.UtcNow.AddSeconds(5);
         var described = await Task.WhenAll(
-            DescribeAsync("embedder", services.EmbedderInfoAsync(deadline, context.CancellationToken)),
-            DescribeAsync("reranker", services.RerankerInfoAsync(deadline, context.CancellationToken)),
-            DescribeAsync("generator", services.GeneratorInfoAsync(deadline, context.CancellationToken)));
+            DescribeAsync("embedder", services.FetchAsync(services.Embedder, deadline, context.CancellationToken)),
+            DescribeAsync("reranker", services.FetchAsync(services.Reranker, deadline, context.CancellationToken)),
+            DescribeAsync("generator", services.FetchAsync(services.Generator, deadline, context.CancellationToken)));
         return new ModelsDescription { Services = { described } };
     }
 

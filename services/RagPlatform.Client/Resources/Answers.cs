@@ -34,7 +34,24 @@ public sealed record AskRequest(string Collection, string Question)
 
     /// <summary>Budget of the whole answer; default and limit are the gateway's.</summary>
     public double? TimeoutSeconds { get; init; }
+
+    /// <summary>How the answer is made, <see cref="AnswerKinds"/>: null or auto lets the server choose (generative unless its generator is forged).</summary>
+    public string? Answer { get; init; }
 }
+
+public static class AnswerKinds
+{
+    public const string Auto = "auto";
+
+    /// <summary>Written by the generator from the passages, citing them.</summary>
+    public const string Generative = "generative";
+
+    /// <summary>The passages' own sentences, quoted verbatim, each followed by its citation; no generator involved.</summary>
+    public const string Extractive = "extractive";
+}
+
+/// <summary>A stage the platform left out on purpose (a forged model's), and why.</summary>
+public sealed record SkippedStage(string Stage, string Reason);
 
 public static class RetrievalModes
 {
@@ -88,7 +105,7 @@ public abstract record AnswerSummary
     /// <summary>Nothing relevant was found, so nothing was generated.</summary>
     public bool NoAnswer { get; init; }
 
-    /// <summary>A model service runs forged (seeded random) weights: the answer is noise.</summary>
+    /// <summary>A model with forged (seeded random) weights shaped the answer: it is noise.</summary>
     public bool ForgedModels { get; init; }
 
     /// <summary><see cref="FinishReasons"/>.</summary>
@@ -100,6 +117,12 @@ public abstract record AnswerSummary
 
     /// <summary>The gateway's id of the request (its X-Request-Id), in its logs.</summary>
     public string RequestId { get; init; } = "";
+
+    /// <summary>How the answer was made: <see cref="AnswerKinds.Generative"/> or <see cref="AnswerKinds.Extractive"/>.</summary>
+    public string AnswerKind { get; init; } = AnswerKinds.Generative;
+
+    /// <summary>Stages left out on purpose (unlike <see cref="Degraded"/>, nothing failed): a forged reranker or generator.</summary>
+    public IReadOnlyList<SkippedStage> Skipped { get; init; } = [];
 }
 
 /// <summary>The whole answer, as POST /v1/ask returns it without <c>Accept: text/event-stream</c>.</summary>

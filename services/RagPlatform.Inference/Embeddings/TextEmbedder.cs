@@ -68,19 +68,23 @@ public sealed class TextEmbedder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(texts);
         var prefix = role == EmbeddingRole.Query ? _prefixes.Query : _prefixes.Passage;
+        var rows = new TokenEncoding[texts.Count];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var text = texts[i] ?? throw new ArgumentNullException(nameof(texts), $"texts[{i}] is null.");
+            rows[i] = _tokenizer.Encode(prefix.Length == 0 ? text : prefix + text, maxLength: MaxTokens);
+        }
+
         var results = new Embedding[texts.Count];
-        for (var start = 0; start < texts.Count; start += _options.MaxBatchSize)
+        foreach (var run in LengthBuckets.Plan([.. rows.Select(r => r.Length)], _options.MaxBatchSize, _options.BucketByLength))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(_options.MaxBatchSize, texts.Count - start);
-            var rows = new TokenEncoding[count];
-            for (var i = 0; i < count; i++)
+            var runResults = new Embedding[run.Length];
+            EmbedBatch([.. run.Select(i => rows[i])], runResults, cancellationToken);
+            for (var i = 0; i < run.Length; i++)
             {
-                var text = texts[start + i] ?? throw new ArgumentNullException(nameof(texts), $"texts[{start + i}] is null.");
-                rows[i] = _tokenizer.Encode(prefix.Length == 0 ? text : prefix + text, maxLength: MaxTokens);
+                results[run[i]] = runResults[i];
             }
-
-            EmbedBatch(rows, results.AsSpan(start, count), cancellationToken);
         }
 
         return results;

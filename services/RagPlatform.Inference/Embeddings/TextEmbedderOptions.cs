@@ -11,6 +11,12 @@ public sealed record TextEmbedderOptions
     /// <summary>Most texts per ONNX run; a larger request is split into runs of this size.</summary>
     public int MaxBatchSize { get; init; } = 32;
 
+    /// <summary>
+    /// Runs texts of similar length together (<see cref="Batching.LengthBuckets"/>) instead of padding each run of
+    /// MaxBatchSize texts, in request order, to its longest. Vectors are the same either way; false is for measuring.
+    /// </summary>
+    public bool BucketByLength { get; init; } = true;
+
     /// <summary>Token limit per text (special tokens included); null uses the model's own limit.</summary>
     public int? MaxTokens { get; init; }
 

@@ -177,9 +177,5 @@ public sealed class TextGenerator : IDisposable
         }
     }
 
-    private string RenderChat(IReadOnlyList<ChatMessage> messages) => _model.Config.ModelType switch
-    {
-        "qwen2" => QwenChatTemplate.Render(messages, addGenerationPrompt: true),
-        var type => throw new NotSupportedException($"No chat template is implemented for model_type '{type}'; send a raw text prompt."),
-    };
+    private string RenderChat(IReadOnlyList<ChatMessage> messages) => ChatTemplates.Render(_model.Config.ModelType, messages);
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using RagPlatform.Inference.Batching;
 using RagPlatform.Inference.Models;
 using RagPlatform.Inference.Runtime;
@@ -69,7 +68,7 @@ public sealed class CrossEncoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(passages);
-        CheckQueryFits(query);
+        EnsureQueryFits(query);
         return ScorePairs(passages.Count, i => (query, passages[i] ?? throw new ArgumentNullException(nameof(passages), $"passages[{i}] is null.")), sigmoid, cancellationToken);
     }
 
@@ -79,7 +78,7 @@ public sealed class CrossEncoder : IDisposable
         ArgumentNullException.ThrowIfNull(pairs);
         foreach (var query in pairs.Select(p => p.Query).Distinct(StringComparer.Ordinal))
         {
-            CheckQueryFits(query ?? throw new ArgumentNullException(nameof(pairs), "A pair has a null query."));
+            EnsureQueryFits(query ?? throw new ArgumentNullException(nameof(pairs), "A pair has a null query."));
         }
 
         return ScorePairs(pairs.Count, i => pairs[i], sigmoid, cancellationToken);
@@ -89,49 +88,42 @@ public sealed class CrossEncoder : IDisposable
 
     private IReadOnlyList<PairScore> ScorePairs(int count, Func<int, (string Query, string Passage)> pair, bool sigmoid, CancellationToken cancellationToken)
     {
+        var rows = new TokenEncoding[count];
+        for (var i = 0; i < count; i++)
+        {
+            var (query, passage) = pair(i);
+            rows[i] = _tokenizer.EncodePair(query, passage ?? throw new ArgumentNullException(nameof(pair), $"Pair {i} has a null passage."),
+                TruncationStrategy.OnlySecond, MaxTokens);
+        }
+
         var results = new PairScore[count];
-        var logits = new float[Math.Min(count, _options.MaxBatchSize)];
-        for (var start = 0; start < count; start += _options.MaxBatchSize)
+        foreach (var run in LengthBuckets.Plan([.. rows.Select(r => r.Length)], _options.MaxBatchSize, _options.BucketByLength))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var size = Math.Min(_options.MaxBatchSize, count - start);
-            var rows = new TokenEncoding[size];
-            for (var i = 0; i < size; i++)
+            var runRows = run.Select(i => rows[i]).ToArray();
+            using var batch = new EncoderBatch(runRows, _padId);
+            using var outputs = batch.Run(_session, _signature, cancellationToken);
+            var logits = outputs[0].GetTensorDataAsSpan<float>();
+            if (logits.Length != run.Length)
             {
-                var (query, passage) = pair(start + i);
-                rows[i] = _tokenizer.EncodePair(query, passage ?? throw new ArgumentNullException(nameof(pair), $"Pair {start + i} has a null passage."),
-                    TruncationStrategy.OnlySecond, MaxTokens);
+                throw new InvalidOperationException($"'logits' has {logits.Length} values for {run.Length} pairs.");
             }
 
-            using (var batch = new EncoderBatch(rows, _padId))
-            using (var outputs = batch.Run(_session, _signature, cancellationToken))
+            for (var i = 0; i < run.Length; i++)
             {
-                var data = outputs[0].GetTensorDataAsSpan<float>();
-                if (data.Length != size)
-                {
-                    throw new InvalidOperationException($"'logits' has {data.Length} values for {size} pairs.");
-                }
-
-                data.CopyTo(logits);
-            }
-
-            var scores = logits.AsSpan(0, size);
-            if (sigmoid)
-            {
-                TensorPrimitives.Sigmoid(scores, scores);
-            }
-
-            for (var i = 0; i < size; i++)
-            {
-                results[start + i] = new PairScore(scores[i], rows[i].Length, rows[i].Truncated);
+                var score = sigmoid ? 1f / (1f + MathF.Exp(-logits[i])) : logits[i];
+                results[run[i]] = new PairScore(score, runRows[i].Length, runRows[i].Truncated);
             }
         }
 
         return results;
     }
 
-    private void CheckQueryFits(string query)
+    /// <summary>Throws when <paramref name="query"/> alone fills the token limit (queries are never truncated).</summary>
+    /// <exception cref="ArgumentException">No room is left for a passage; ParamName is "query".</exception>
+    public void EnsureQueryFits(string query)
     {
+        ArgumentNullException.ThrowIfNull(query);
         var queryTokens = _tokenizer.Encode(query, addSpecialTokens: false).Length;
         if (queryTokens + _pairSpecialTokens >= MaxTokens)
         {

@@ -10,6 +10,12 @@ public sealed record CrossEncoderOptions
     /// <summary>Most pairs per ONNX run; a larger request is split into runs of this size.</summary>
     public int MaxBatchSize { get; init; } = 32;
 
+    /// <summary>
+    /// Runs pairs of similar length together (<see cref="Batching.LengthBuckets"/>) instead of padding each run of
+    /// MaxBatchSize pairs, in request order, to its longest. Scores are the same either way; false is for measuring.
+    /// </summary>
+    public bool BucketByLength { get; init; } = true;
+
     /// <summary>Token limit per pair (special tokens included); null uses the model's own limit.</summary>
     public int? MaxTokens { get; init; }
 

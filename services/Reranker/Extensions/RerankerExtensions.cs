@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using RagPlatform.Inference.Reranking;
 using RagPlatform.ModelHosting;
+using RagPlatform.ModelHosting.Batching;
 using RagPlatform.Reranker.Services;
 using RagPlatform.ServiceDefaults.Grpc;
 
@@ -9,7 +11,7 @@ public static class RerankerExtensions
 {
     public const string HealthService = "rag.v1.Reranker";
 
-    /// <summary>The gRPC server, the cross-encoder (loaded and warmed in the background) and metrics.</summary>
+    /// <summary>The gRPC server, the cross-encoder (loaded and warmed in the background), the batcher and metrics.</summary>
     public static WebApplicationBuilder AddReranker(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -25,6 +27,17 @@ public static class RerankerExtensions
             Warm: (encoder, cancellationToken) => encoder.Score("warm-up", ["warm-up"], sigmoid: false, cancellationToken),
             Describe: encoder => encoder.Model));
         builder.Services.AddModelServiceMetrics<RerankerService>("RagPlatform.Reranker");
+        builder.Services.AddSingleton(sp =>
+        {
+            var model = sp.GetRequiredService<ModelHost<CrossEncoder>>();
+            return new ModelBatcher<(string Query, string Passage), PairScore>(
+                (pairs, cancellationToken) => model.Model.Score(pairs, sigmoid: false, cancellationToken),
+                sp.GetRequiredService<IOptions<RerankerOptions>>().Value.Batching(),
+                sp.GetRequiredService<ModelServiceMetrics>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("RagPlatform.Reranker.Batching"),
+                "Scored",
+                "pairs");
+        });
         builder.Services.AddSingleton<RerankerService>();
         return builder;
     }

@@ -1,93 +1,50 @@
-using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagPlatform.Contracts.V1;
 using RagPlatform.Inference.Reranking;
 using RagPlatform.ModelHosting;
+using RagPlatform.ModelHosting.Batching;
 
 namespace RagPlatform.Reranker.Services;
 
 /// <summary>
-/// rag.v1.Reranker: validates each call as reranker.proto promises, scores its pairs (the cross-encoder splits them
-/// into batches and truncates passages, never the query) and returns them best first.
+/// rag.v1.Reranker: validates each call as reranker.proto promises, hands its pairs to the batcher (concurrent calls
+/// are scored together; the cross-encoder runs pairs of similar length together and truncates passages, never the
+/// query) and returns them best first.
 /// </summary>
-internal sealed class RerankerService : Contracts.V1.Reranker.RerankerBase, IDisposable
+internal sealed class RerankerService(ModelHost<CrossEncoder> model, ModelBatcher<(string Query, string Passage), PairScore> batcher,
+    IOptions<RerankerOptions> options) : Contracts.V1.Reranker.RerankerBase
 {
-    private readonly ModelHost<CrossEncoder> _model;
-    private readonly RerankerOptions _options;
-    private readonly ModelServiceMetrics _metrics;
-    private readonly ILogger<RerankerService> _logger;
-    private readonly SemaphoreSlim _slots;
-    private int _waiting;
+    private readonly RerankerOptions _options = options.Value;
 
-    public RerankerService(ModelHost<CrossEncoder> model, IOptions<RerankerOptions> options, ModelServiceMetrics metrics, ILogger<RerankerService> logger)
+    public override async Task<RerankResponse> Rerank(RerankRequest request, ServerCallContext context)
     {
-        _model = model;
-        _options = options.Value;
-        _metrics = metrics;
-        _logger = logger;
-        _slots = new SemaphoreSlim(_options.MaxConcurrentRequests, _options.MaxConcurrentRequests);
-        metrics.ObserveQueueDepth(() => Volatile.Read(ref _waiting));
-    }
-
-    public override Task<RerankResponse> Rerank(RerankRequest request, ServerCallContext context)
-        => RerankCoreAsync(request, context.CancellationToken);
-
-    public override Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(_model.Info);
-
-    public void Dispose() => _slots.Dispose();
-
-    private async Task<RerankResponse> RerankCoreAsync(RerankRequest request, CancellationToken cancellationToken)
-    {
-        var encoder = _model.Model;
-        Validate(request);
+        var encoder = model.Model;
+        Validate(request, encoder);
         var response = new RerankResponse { ModelId = encoder.Model.ModelId };
         if (request.Passages.Count == 0)
         {
             return response;
         }
 
-        var scores = await ScoreAsync(encoder, request, cancellationToken);
-        var ranked = Enumerable.Range(0, scores.Count)
+        var scores = await batcher.SubmitAsync([.. request.Passages.Select(p => (request.Query, p))], context.CancellationToken);
+        var ranked = Enumerable.Range(0, scores.Length)
             .OrderByDescending(i => scores[i].Score)
             .ThenBy(i => i)
-            .Take(request.TopN == 0 ? scores.Count : request.TopN);
-        response.Results.AddRange(ranked.Select(i => new RerankResult { Index = i, Score = scores[i].Score, Truncated = scores[i].Truncated }));
+            .Take(request.TopN == 0 ? scores.Length : request.TopN);
+        response.Results.AddRange(ranked.Select(i => new RerankResult
+        {
+            Index = i,
+            // Logits are batched raw; the sigmoid is this call's own choice.
+            Score = request.Normalize ? 1f / (1f + MathF.Exp(-scores[i].Score)) : scores[i].Score,
+            Truncated = scores[i].Truncated,
+        }));
         return response;
     }
 
-    private async Task<IReadOnlyList<PairScore>> ScoreAsync(CrossEncoder encoder, RerankRequest request, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _waiting);
-        try
-        {
-            await _slots.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waiting);
-        }
+    public override Task<ModelInfo> Info(InfoRequest request, ServerCallContext context) => Task.FromResult(model.Info);
 
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            var scores = await Task.Run(() => encoder.Score(request.Query, request.Passages, request.Normalize, cancellationToken), cancellationToken);
-            _metrics.RecordBatch(scores.Count);
-            RerankerLog.Scored(_logger, scores.Count, clock.ElapsedMilliseconds);
-            return scores;
-        }
-        catch (ArgumentException ex) when (ex.ParamName == "query")
-        {
-            // The query alone fills the model's token limit; the proto promises INVALID_ARGUMENT, never truncation.
-            throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message.Split(" (Parameter")[0]));
-        }
-        finally
-        {
-            _slots.Release();
-        }
-    }
-
-    private void Validate(RerankRequest request)
+    private void Validate(RerankRequest request, CrossEncoder encoder)
     {
         if (request.Query.Length == 0)
         {
@@ -118,6 +75,17 @@ internal sealed class RerankerService : Contracts.V1.Reranker.RerankerBase, IDis
                 throw new RpcException(new Status(StatusCode.InvalidArgument,
                     $"passages[{i}] has {request.Passages[i].Length} characters; this server accepts at most {_options.MaxCharactersPerText}."));
             }
+        }
+
+        try
+        {
+            // Checked here, not in the batch: one call's over-long query must not fail the calls batched with it.
+            encoder.EnsureQueryFits(request.Query);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "query")
+        {
+            // The query alone fills the model's token limit; the proto promises INVALID_ARGUMENT, never truncation.
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message.Split(" (Parameter")[0]));
         }
     }
 }

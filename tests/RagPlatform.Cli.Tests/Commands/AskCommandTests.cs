@@ -63,6 +63,45 @@ public sealed class AskCommandTests
         Assert.Equal("docs", sent.RootElement.GetProperty("collection").GetString());
         Assert.Equal("hybrid", sent.RootElement.GetProperty("mode").GetString());
         Assert.False(sent.RootElement.TryGetProperty("topK", out _), "unset options must be left to the server");
+        Assert.False(sent.RootElement.TryGetProperty("answer", out _), "unset options must be left to the server");
+    }
+
+    [Fact]
+    public async Task Ask_AnswerExtractive_SentAndTheKindAndSkippedStagesPrinted()
+    {
+        var body = new FeedStream();
+        var (cli, gateway) = CliOver(body);
+        body.Feed("event: token\ndata: {\"text\":\"Keys are stored hashed. [1]\"}\n\n");
+        body.Feed(Citations.Replace("\r\n", "\n", StringComparison.Ordinal));
+        body.Feed("""
+            event: done
+            data: {"degraded":[],"noAnswer":false,"forgedModels":false,"finishReason":"stop","usage":{"promptTokens":0,"completionTokens":0,"retrievedPassages":20,"promptPassages":2},"timings":{"retrieveMs":3,"rerankMs":0,"generateMs":4,"firstTokenMs":9,"totalMs":10},"requestId":"r3","answerKind":"extractive","skipped":[{"stage":"rerank","reason":"the reranker's weights are forged"}]}
+
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+        body.End();
+
+        var code = await cli.RunAsync("ask", "How are keys stored?", "--collection", "docs", "--answer", "extractive", "--gateway", "http://gateway.test").WaitAsync(Bound);
+
+        Assert.Equal(ExitCodes.Success, code);
+        using var sent = JsonDocument.Parse(Assert.Single(gateway.Requests).Body!);
+        Assert.Equal("extractive", sent.RootElement.GetProperty("answer").GetString());
+        Assert.Contains("Extractive answer", cli.Error, StringComparison.Ordinal);
+        Assert.Contains("skipped: rerank — the reranker's weights are forged", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("FORGED", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("summary")]
+    [InlineData("EXTRACTIVE")]
+    public async Task Ask_UnknownAnswerKind_UsageError(string kind)
+    {
+        var (cli, gateway) = CliOver(new FeedStream());
+
+        var code = await cli.RunAsync("ask", "q", "--collection", "docs", "--answer", kind, "--gateway", "http://gateway.test").WaitAsync(Bound);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Empty(gateway.Requests);
     }
 
     [Fact]

@@ -3,15 +3,17 @@ using System.Text.RegularExpressions;
 using RagPlatform.Cli.Platform;
 using RagPlatform.Cli.Tests.Evaluation;
 using RagPlatform.Cli.Tests.Infrastructure;
+using RagPlatform.Client;
 using RagPlatform.Launcher;
 using RagPlatform.Testing;
 
 namespace RagPlatform.Cli.Tests.EndToEnd;
 
 /// <summary>
-/// The built `rag` (dotnet rag.dll) as a user runs it: `up` starts the five real services as detached processes under a
-/// temporary RAG_HOME, then ingest, ask, eval and status go through the real gateway; a killed service is started again
-/// by the next `up`, which leaves the others alone; and `down` must leave no process behind.
+/// The built `rag` (dotnet rag.dll) as a user runs it: `up` with no model arguments starts the five real services as
+/// detached processes under a temporary RAG_HOME (the real embedder, the forged reranker and generator), then ingest,
+/// ask, eval and status go through the real gateway; a killed service is started again by the next `up`, which leaves
+/// the others alone; and `down` must leave no process behind.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class RagCliEndToEndTests
@@ -23,6 +25,7 @@ public sealed class RagCliEndToEndTests
     public async Task Up_Ingest_Ask_Eval_Status_Down_DriveTheRealPlatform()
     {
         await TestAssets.EnsureTinyModelsAsync();
+        await TestAssets.EnsureRealEmbeddersAsync();
         using var home = new TemporaryDirectory();
         using var corpus = new TemporaryDirectory();
         corpus.File("docs/keys.md", "# API keys\n\nThe gateway stores API keys hashed and limits each key's request rate.\n");
@@ -32,7 +35,7 @@ public sealed class RagCliEndToEndTests
         var pids = new Dictionary<string, int>();
         try
         {
-            // up: every service healthy, URLs and key printed, forged models called out.
+            // up: every service healthy, URLs and key printed, the forged models (reranker, generator) called out.
             // Port 0: the launcher picks free ones (a fixed port is checked free before anything starts).
             var up = await RagAsync(home, "up", "--port", "0", "--grpc-port-base", "0", "--timeout", "180");
             Assert.True(up.ExitCode == 0, Describe(up, home));
@@ -55,6 +58,14 @@ public sealed class RagCliEndToEndTests
 
             Assert.Equal(Services, pids.Keys);
 
+            // The default embedder is the real one; only the reranker and the generator are forged.
+            using (var http = new HttpClient { BaseAddress = new Uri(gateway) })
+            {
+                var models = await new RagPlatformClient(http, new RagPlatformClientOptions { ApiKey = key }).GetModelsAsync();
+                Assert.Equal(new Dictionary<string, bool?> { ["embedder"] = false, ["reranker"] = true, ["generator"] = true },
+                    models.Services.ToDictionary(m => m.Role, m => m.Forged));
+            }
+
             var again = await RagAsync(home, "up", "--port", "0", "--grpc-port-base", "0");
             Assert.Equal(0, again.ExitCode);
             Assert.Contains("already running", again.StandardError, StringComparison.Ordinal);
@@ -69,14 +80,32 @@ public sealed class RagCliEndToEndTests
             Assert.Matches(@"broken\.pdf.*\S", failing.StandardOutput);
             Assert.Contains("1 failed", failing.StandardOutput, StringComparison.Ordinal);
 
-            // ask: the answer streams, then the citations name the ingested documents.
+            // ask: the answer streams, then the citations name the ingested documents; it is extractive (the generator
+            // is forged) and says which stages were skipped; nothing forged shaped it.
             var ask = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--max-tokens", "16");
             Assert.True(ask.ExitCode == 0, Describe(ask, home));
             var citations = ask.StandardOutput.IndexOf("Citations", StringComparison.Ordinal);
             Assert.True(citations > 0 && ask.StandardOutput[..citations].Trim().Length > 0, "No answer text before the citations:\n" + ask.StandardOutput);
             Assert.Matches(@"\[1\]\s+docs_(keys\.md|ranking\.txt)", ask.StandardOutput);
             Assert.Contains("total ", ask.StandardOutput, StringComparison.Ordinal);
-            Assert.Contains("FORGED", ask.StandardError, StringComparison.Ordinal);
+            Assert.Contains("Extractive answer", ask.StandardError, StringComparison.Ordinal);
+            Assert.Contains("skipped: rerank", ask.StandardError, StringComparison.Ordinal);
+            Assert.Contains("skipped: generate", ask.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("FORGED", ask.StandardError, StringComparison.Ordinal);
+
+            // Every quoted sentence is found verbatim in the passage it cites.
+            var json = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--json");
+            Assert.True(json.ExitCode == 0, Describe(json, home));
+            using (var answer = System.Text.Json.JsonDocument.Parse(json.StandardOutput))
+            {
+                var root = answer.RootElement;
+                Assert.Equal("extractive", root.GetProperty("answerKind").GetString());
+                var cited = root.GetProperty("citations").EnumerateArray().ToDictionary(c => c.GetProperty("n").GetInt32(), c => c.GetProperty("text").GetString()!);
+                var quotes = ExtractiveQuotes.Parse(root.GetProperty("answer").GetString()!);
+                Assert.NotEmpty(quotes);
+                Assert.All(quotes, q => Assert.Contains(q.Sentence, cited[q.N], StringComparison.Ordinal));
+                Assert.Contains(quotes, q => q.Sentence.Contains("hashed", StringComparison.Ordinal));
+            }
 
             var refused = await RagAsync(home, "ask", "q", "--collection", "e2e", "--api-key", "rag_wrong_key_0000000000000000");
             Assert.Equal(4, refused.ExitCode);
@@ -94,31 +123,36 @@ public sealed class RagCliEndToEndTests
             Assert.Contains("ready", status.StandardOutput, StringComparison.Ordinal);
             Assert.Contains(Invariant(pids["gateway"]), status.StandardOutput, StringComparison.Ordinal);
 
-            // A crashed reranker: status says so, and answers still come, marked degraded.
-            ProcessSignals.KillHard(pids["reranker"]);
-            Assert.True(await ProcessSignals.WaitForExitAsync(pids["reranker"], HostDll("reranker"), TimeSpan.FromSeconds(10), CancellationToken.None));
+            // A crashed generator: status says so; extractive answers need no generator and still come, a generative
+            // one is refused clearly.
+            ProcessSignals.KillHard(pids["generator"]);
+            Assert.True(await ProcessSignals.WaitForExitAsync(pids["generator"], HostDll("generator"), TimeSpan.FromSeconds(10), CancellationToken.None));
             var partial = await RagAsync(home, "status");
             Assert.Equal(1, partial.ExitCode);
-            Assert.Matches(@"reranker\s.*stopped", partial.StandardOutput);
-            var degraded = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--max-tokens", "8");
-            Assert.True(degraded.ExitCode == 0, Describe(degraded, home));
-            Assert.Contains("degraded: rerank", degraded.StandardError, StringComparison.Ordinal);
+            Assert.Matches(@"generator\s.*stopped", partial.StandardOutput);
+            var quoted = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e");
+            Assert.True(quoted.ExitCode == 0, Describe(quoted, home));
+            Assert.Contains("Extractive answer", quoted.StandardError, StringComparison.Ordinal);
+            var generative = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--answer", "generative", "--max-tokens", "8");
+            Assert.True(generative.ExitCode != 0, Describe(generative, home));
+            Assert.Contains("Generator", generative.StandardError, StringComparison.Ordinal);
 
-            // up again, like `docker compose up`: only the dead reranker is started, on its port; the rest keep running.
+            // up again, like `docker compose up`: only the dead generator is started, on its port; the rest keep running.
             var recovered = await RagAsync(home, "up", "--port", "18080", "--timeout", "180");
             Assert.True(recovered.ExitCode == 0, Describe(recovered, home));
-            Assert.Contains("Started again: reranker.", recovered.StandardError, StringComparison.Ordinal);
+            Assert.Contains("Started again: generator.", recovered.StandardError, StringComparison.Ordinal);
             var after = RecordedPids(home);
-            Assert.All(Services.Where(s => s != "reranker"), s => Assert.Equal(pids[s], after[s]));
-            Assert.NotEqual(pids["reranker"], after["reranker"]);
-            Assert.True(ProcessSignals.IsRunning(after["reranker"], HostDll("reranker")));
-            pids["reranker"] = after["reranker"];
+            Assert.All(Services.Where(s => s != "generator"), s => Assert.Equal(pids[s], after[s]));
+            Assert.NotEqual(pids["generator"], after["generator"]);
+            Assert.True(ProcessSignals.IsRunning(after["generator"], HostDll("generator")));
+            pids["generator"] = after["generator"];
             Assert.Contains($"gateway  {gateway}", recovered.StandardOutput, StringComparison.Ordinal);
             var healthy = await RagAsync(home, "status");
             Assert.True(healthy.ExitCode == 0, Describe(healthy, home));
-            var whole = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--max-tokens", "8");
-            Assert.True(whole.ExitCode == 0, Describe(whole, home));
-            Assert.DoesNotContain("degraded", whole.StandardError, StringComparison.Ordinal);
+            var written = await RagAsync(home, "ask", "How are API keys stored?", "--collection", "e2e", "--answer", "generative", "--max-tokens", "8");
+            Assert.True(written.ExitCode == 0, Describe(written, home));
+            Assert.DoesNotContain("degraded", written.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("Extractive answer", written.StandardError, StringComparison.Ordinal);
         }
         finally
         {

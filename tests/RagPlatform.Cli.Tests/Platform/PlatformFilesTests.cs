@@ -34,6 +34,7 @@ public sealed class PlatformFilesTests
         {
             HostDlls = PlatformServices.All.ToDictionary(s => s, s => $"/b/{s.Project}/{s.HostDllName}"),
             ModelsDirectory = "/models",
+            ModelDirectories = new Dictionary<PlatformService, string> { [PlatformService.Embedder] = "/real/arctic-embed-xs" },
             Ports = new Dictionary<ServiceInstance, int> { [PlatformService.Gateway] = 18080 },
             ApiKey = "rag_admin_0123456789abcdefghij",
             SharedToken = "token-0123456789abcdef",
@@ -49,6 +50,7 @@ public sealed class PlatformFilesTests
         Assert.Equal(4242, record.Services.Single(s => s.Name == "reranker").Pid);
         Assert.Equal(plan.Services.Select(s => (s.Instance, s.Port, s.HostDll)), again.Services.Select(s => (s.Instance, s.Port, s.HostDll)));
         Assert.All(plan.Services, s => Assert.Equal(s.Environment, again[s.Instance].Environment));
+        Assert.Equal("/real/arctic-embed-xs", again[PlatformService.Embedder].Environment["Embedder__ModelDirectory"]);
         // Without the token file the services would be started without the token their peers require.
         Assert.Null(PlatformPlan.Create(record.Options(options.ApiKey, null)).Services[0].Environment["Grpc__SharedToken"]);
     }

@@ -152,6 +152,7 @@ public static class ServiceCatalog
                     .Key($"ConnectionStrings:{StoreOptions.ConnectionStringName}")
                     .Bind(IngestionSettings.SectionName, typeof(IngestionSettings))
                     .Bind(AnsweringOptions.SectionName, typeof(AnsweringOptions))
+                    .Bind($"{AnsweringOptions.SectionName}:Extractive", typeof(RagPlatform.Retrieval.Extractive.ExtractiveSettings))
                     .Bind($"{DownstreamOptions.SectionName}:Embedder", typeof(DownstreamOptions))
                     .Bind($"{DownstreamOptions.SectionName}:Reranker", typeof(DownstreamOptions))
                     .Bind($"{DownstreamOptions.SectionName}:Generator", typeof(DownstreamOptions))),

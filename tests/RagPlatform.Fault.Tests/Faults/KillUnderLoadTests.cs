@@ -27,6 +27,8 @@ public sealed class KillUnderLoadTests : IAsyncLifetime
             {
                 // The load is one client: lift its rate limit so what the test sees is the platform, not the limiter.
                 [PlatformService.Gateway] = new Dictionary<string, string?> { ["Gateway__RequestsPerSecond"] = "1000", ["Gateway__RequestBurst"] = "1000" },
+                // Every model service must be on the answer's path for its death to show: run the forged ones as if real.
+                [PlatformService.Orchestrator] = new Dictionary<string, string?> { ["Answering__RunForgedModels"] = "true" },
             },
         });
         _gateway = _platform.CreateGatewayClient(timeout: TimeSpan.FromSeconds(30), rateLimitRetries: 0);

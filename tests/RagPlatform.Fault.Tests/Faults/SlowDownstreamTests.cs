@@ -33,6 +33,8 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
                     ["Downstream__Reranker__Timeout"] = "00:00:01",
                     ["Downstream__Reranker__AttemptTimeout"] = "00:00:00.5",
                     ["Downstream__Generator__Url"] = _generator.Url,
+                    // The forged reranker and generator must run for their latency to matter.
+                    ["Answering__RunForgedModels"] = "true",
                 },
                 [PlatformService.Gateway] = new Dictionary<string, string?> { ["Gateway__RequestsPerSecond"] = "1000", ["Gateway__RequestBurst"] = "1000" },
             },

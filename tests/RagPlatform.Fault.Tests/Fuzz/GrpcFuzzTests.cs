@@ -109,11 +109,11 @@ public sealed class GrpcFuzzTests(FuzzPlatformFixture fixture)
             ("generate 300k-character prompt", new GenerateRequest { Prompt = new string('p', 300_000) }, Url(PlatformService.Generator, "rag.v1.Generator/Generate")),
             ("generate temperature NaN", new GenerateRequest { Prompt = "hi", Sampling = new SamplingParameters { Temperature = float.NaN } }, Url(PlatformService.Generator, "rag.v1.Generator/Generate")),
             ("generate 100 stop strings", new GenerateRequest { Prompt = "hi", Stop = { Enumerable.Repeat("x", 100) } }, Url(PlatformService.Generator, "rag.v1.Generator/Generate")),
-            ("count 10,000 texts", new CountTokensRequest { Texts = { Enumerable.Repeat("t", 10_000) } }, Url(PlatformService.Generator, "rag.v1.Generator/CountTokens")),
             ("upload with traversal", new UploadDocumentRequest { Collection = "fuzz", FileName = "../../x.txt", Content = ByteString.CopyFromUtf8("x") }, Url(PlatformService.Orchestrator, "rag.v1.Collections/UploadDocument")),
             ("upload to a bad collection", new UploadDocumentRequest { Collection = "../x", FileName = "a.txt", Content = ByteString.CopyFromUtf8("x") }, Url(PlatformService.Orchestrator, "rag.v1.Collections/UploadDocument")),
             ("ask top_k 5000", new AskRequest { Collection = "fuzz", Question = "q", TopK = 5000 }, Url(PlatformService.Orchestrator, "rag.v1.Answers/Ask")),
             ("ask unknown mode", new AskRequest { Collection = "fuzz", Question = "q", Mode = (RetrievalMode)99 }, Url(PlatformService.Orchestrator, "rag.v1.Answers/Ask")),
+            ("ask unknown answer kind", new AskRequest { Collection = "fuzz", Question = "q", Answer = (AnswerKind)7 }, Url(PlatformService.Orchestrator, "rag.v1.Answers/Ask")),
             ("list page_size -1", new ListDocumentsRequest { Collection = "fuzz", PageSize = -1 }, Url(PlatformService.Orchestrator, "rag.v1.Collections/ListDocuments")),
         };
         var results = new List<(string, string?)>();

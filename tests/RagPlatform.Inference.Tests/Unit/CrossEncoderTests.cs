@@ -7,8 +7,25 @@ namespace RagPlatform.Inference.Tests.Unit;
 [Collection(InferenceCollection.Name)]
 public sealed class CrossEncoderTests(InferenceEnvironment env)
 {
-    private CrossEncoder Open(int? maxTokens = null) =>
-        CrossEncoder.Open(env.Sessions, env.Reranker, new CrossEncoderOptions { Session = InferenceEnvironment.Session, MaxTokens = maxTokens });
+    private CrossEncoder Open(int? maxTokens = null, bool bucket = true, int maxBatchSize = 32) =>
+        CrossEncoder.Open(env.Sessions, env.Reranker, new CrossEncoderOptions
+        {
+            Session = InferenceEnvironment.Session, MaxTokens = maxTokens, BucketByLength = bucket, MaxBatchSize = maxBatchSize,
+        });
+
+    [Fact]
+    public void Score_LengthBuckets_SameScoresAsPaddingEveryRunToItsLongest()
+    {
+        using var bucketed = Open(maxBatchSize: 4);
+        using var padded = Open(bucket: false, maxBatchSize: 4);
+        string[] passages = [.. ParityTexts.Paragraphs.Take(6), "normandy", "a short one", .. ParityTexts.Paragraphs.Skip(6).Take(3), "tiny"];
+
+        var a = bucketed.Score("who ruled normandy in the tenth century?", passages);
+        var b = padded.Score("who ruled normandy in the tenth century?", passages);
+
+        Assert.Equal(b.Select(s => s.TokenCount), a.Select(s => s.TokenCount));
+        Assert.All(a.Zip(b), p => Assert.Equal(p.Second.Score, p.First.Score, 4));
+    }
 
     [Fact]
     public void Score_QueryFillingTheLimit_ClearErrorAndNoTruncationOfTheQuery()

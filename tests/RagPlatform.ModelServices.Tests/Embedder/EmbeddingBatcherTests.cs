@@ -6,6 +6,7 @@ using RagPlatform.Embedder.Batching;
 using RagPlatform.Inference.Embeddings;
 using RagPlatform.Inference.Runtime;
 using RagPlatform.ModelHosting;
+using RagPlatform.ModelHosting.Batching;
 using RagPlatform.ModelServices.Tests.Infrastructure;
 
 namespace RagPlatform.ModelServices.Tests.Embedder;

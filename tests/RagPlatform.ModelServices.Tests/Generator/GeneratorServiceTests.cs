@@ -5,6 +5,8 @@ using RagPlatform.Inference.Models;
 using RagPlatform.Inference.Runtime;
 using RagPlatform.Testing;
 using InferenceFinishReason = RagPlatform.Inference.Generation.FinishReason;
+using RagPlatform.Tokenizers;
+using RagPlatform.Tokenizers.Chat;
 using TemplateMessage = RagPlatform.Tokenizers.Chat.ChatMessage;
 using WireFinishReason = RagPlatform.Contracts.V1.FinishReason;
 
@@ -115,6 +117,41 @@ public sealed class GeneratorServiceTests(GeneratorProcessFixture generator)
         Assert.Contains(info.MaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Status.Detail, StringComparison.Ordinal);
         Assert.Matches(@"prompt is \d+ tokens", error.Status.Detail);
         Assert.NotNull((await generator.GenerateAllAsync(GeneratorProcessFixture.ShortRequest()))[^1].Usage);
+    }
+
+    [Fact]
+    public async Task GetTokenizer_LocalCopyCountsAChatAsGenerateEncodesIt()
+    {
+        var directory = Directory.CreateTempSubdirectory("rag-generator-tokenizer-").FullName;
+        try
+        {
+            using (var call = generator.Client.GetTokenizer(new InfoRequest(), new CallOptions(deadline: DateTime.UtcNow.Add(Bound))))
+            {
+                await foreach (var piece in call.ResponseStream.ReadAllAsync())
+                {
+                    await using var file = new FileStream(Path.Combine(directory, piece.Name), FileMode.Append);
+                    await file.WriteAsync(piece.Data.Memory);
+                }
+            }
+
+            var tokenizer = TokenizerLoader.Load(directory);
+            var info = await generator.Client.InfoAsync(new InfoRequest(), new CallOptions(deadline: DateTime.UtcNow.Add(Bound)));
+            TemplateMessage[] messages = [TemplateMessage.System("Answer from the passages."), TemplateMessage.User("Passages:\n\n[1] Zürich — 42 °C?\n\nQuestion: why?")];
+            var counted = tokenizer.Encode(ChatTemplates.Render(info.Architecture, messages)).Length;
+
+            var chunks = await generator.GenerateAllAsync(new GenerateRequest
+            {
+                Chat = new Chat { Messages = { messages.Select(m => new Contracts.V1.ChatMessage { Role = m.Role == "system" ? ChatRole.System : ChatRole.User, Content = m.Content }) } },
+                MaxNewTokens = 1,
+            });
+
+            Assert.Equal(chunks[^1].Usage.PromptTokens, counted);
+            Assert.Contains("tokenizer.json", Directory.GetFiles(directory).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

@@ -17,7 +17,8 @@ public sealed class RerankerProcessFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await ModelServiceHosts.EnsureAssetsAsync();
-        Service = await ServiceProcess.StartAsync(ModelServiceHosts.Reranker());
+        // Batch sizes logged at Debug, which the batching test reads.
+        Service = await ServiceProcess.StartAsync(ModelServiceHosts.Reranker(("Logging__LogLevel__RagPlatform.Reranker.Batching", "Debug")));
         Client = new Contracts.V1.Reranker.RerankerClient(Service.Channel);
         Reference = CrossEncoder.Open(OnnxSessionFactory.Create(), ModelServiceHosts.LoadModel(ModelServiceHosts.RerankerModel), new CrossEncoderOptions { Session = ModelServiceHosts.Session });
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Grpc.Core;
 using RagPlatform.Contracts.V1;
 using RagPlatform.ModelServices.Tests.Infrastructure;
@@ -5,7 +6,7 @@ using RagPlatform.ModelServices.Tests.Infrastructure;
 namespace RagPlatform.ModelServices.Tests.Reranker;
 
 [Trait("Category", "EndToEnd")]
-public sealed class RerankerProcessTests(RerankerProcessFixture fixture) : IClassFixture<RerankerProcessFixture>
+public sealed partial class RerankerProcessTests(RerankerProcessFixture fixture) : IClassFixture<RerankerProcessFixture>
 {
     private static readonly string[] Passages =
     [
@@ -27,6 +28,29 @@ public sealed class RerankerProcessTests(RerankerProcessFixture fixture) : IClas
         Assert.Equal(response.Results.Select(r => r.Score).OrderDescending(), response.Results.Select(r => r.Score));
         Assert.All(response.Results, r => Assert.Equal(expected[r.Index].Score, r.Score, 4));
         Assert.False(string.IsNullOrEmpty(response.ModelId));
+    }
+
+    [Fact]
+    public async Task Rerank_ConcurrentCalls_ScoredTogetherInSharedBatches_EachWithItsOwnScores()
+    {
+        var linesBefore = fixture.Service.OutputLines.Count;
+        // Enough work per call that the calls are all in flight together.
+        string[] passages = [.. Enumerable.Range(0, 40).Select(i => $"{Passages[i % Passages.Length]} Note {i}: {new string('x', i * 3)}")];
+        var queries = Enumerable.Range(0, 24).Select(i => $"question {i} about {Passages[i % Passages.Length].Split(' ')[1]}").ToArray();
+
+        var responses = await Task.WhenAll(queries.Select(q => fixture.Client.RerankAsync(Request(q, passages), Calls.Bounded()).ResponseAsync));
+
+        for (var i = 0; i < queries.Length; i++)
+        {
+            var expected = fixture.Reference.Score(queries[i], passages);
+            Assert.All(responses[i].Results, r => Assert.Equal(expected[r.Index].Score, r.Score, 4));
+        }
+
+        var batches = fixture.Service.OutputLines.Skip(linesBefore).Select(line => BatchLine().Match(line)).Where(m => m.Success)
+            .Select(m => (Pairs: int.Parse(m.Groups["pairs"].ValueSpan, provider: null), Calls: int.Parse(m.Groups["calls"].ValueSpan, provider: null)))
+            .ToArray();
+        Assert.Equal(24 * passages.Length, batches.Sum(b => b.Pairs));
+        Assert.True(batches.Max(b => b.Calls) > 1, $"no batch held more than one call: {string.Join(", ", batches)}");
     }
 
     [Fact]
@@ -118,4 +142,7 @@ public sealed class RerankerProcessTests(RerankerProcessFixture fixture) : IClas
     }
 
     private static RerankRequest Request(string query, string[] passages) => new() { Query = query, Passages = { passages } };
+
+    [GeneratedRegex(@"Scored a batch of (?<pairs>\d+) pairs from (?<calls>\d+) calls")]
+    private static partial Regex BatchLine();
 }

@@ -31,7 +31,7 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
         var settled = await Gateway.WaitUntilSettledAsync("citations", Settle);
         Assert.All(settled, d => Assert.Equal(DocumentStates.Indexed, d.State));
 
-        var answer = await Gateway.AskAsync(new AskRequest("citations", "Where is Mount Etna?") { MaxTokens = 16 });
+        var answer = await Gateway.AskAsync(new AskRequest("citations", "Where is Mount Etna?") { MaxTokens = 16, Answer = AnswerKinds.Generative });
 
         Assert.NotEmpty(answer.Citations);
         Assert.Equal(Enumerable.Range(1, answer.Citations.Count), answer.Citations.Select(c => c.N).Order());
@@ -46,7 +46,62 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
         Assert.Contains(answer.Citations, c => c.DocumentId == "volcanoes.md");
         Assert.True(answer.ForgedModels);
         Assert.Empty(answer.Degraded);
+        Assert.Equal(AnswerKinds.Generative, answer.AnswerKind);
+        Assert.Equal(["rerank"], answer.Skipped.Select(s => s.Stage));
         Assert.True(answer.Usage.CompletionTokens is > 0 and <= 16);
+    }
+
+    [Fact]
+    public async Task Ask_ForgedGeneratorAndReranker_ExtractiveAnswerQuotesCitedPassagesVerbatim_SkippedStagesSaySo()
+    {
+        await Gateway.CreateCollectionAsync("extractive");
+        await UploadAsync("extractive", "etna.md",
+            "# Mount Etna\n\nMount Etna is an active stratovolcano on the east coast of Sicily. It is 3,357 m high, i.e. the tallest " +
+            "active volcano in Europe outside the Caucasus.\n\n## Eruptions\n\nEtna erupts often. Its lava flows reach the villages below.");
+        await UploadAsync("extractive", "glaciers.txt", "Glaciers form where snow accumulates faster than it melts. The Aletsch Glacier is the largest in the Alps.");
+        await Gateway.WaitUntilSettledAsync("extractive", Settle);
+
+        var answer = await Gateway.AskAsync(new AskRequest("extractive", "How high is the volcano?"));
+
+        Assert.Equal(AnswerKinds.Extractive, answer.AnswerKind);
+        var skipped = answer.Skipped.ToDictionary(s => s.Stage, s => s.Reason);
+        Assert.Equal(["generate", "rerank"], skipped.Keys.Order());
+        Assert.All(skipped.Values, reason => Assert.Contains("forged", reason, StringComparison.Ordinal));
+        Assert.Equal(0, answer.Usage.CompletionTokens);
+        var citations = answer.Citations.ToDictionary(c => c.N);
+        var quotes = ExtractiveQuotes.Parse(answer.Answer);
+        Assert.NotEmpty(quotes);
+        Assert.Contains(quotes, q => q.Sentence.Contains("3,357 m", StringComparison.Ordinal));
+        foreach (var (sentence, n) in quotes)
+        {
+            Assert.Contains(sentence, citations[n].Text, StringComparison.Ordinal);
+            Assert.True(citations[n].Referenced);
+        }
+    }
+
+    [Fact]
+    public async Task AskGenerative_MorePassagesThanTheBudget_PromptPackedToItInTheGeneratorsOwnTokens()
+    {
+        await Gateway.CreateCollectionAsync("packing");
+        var text = string.Join("\n\n", Enumerable.Range(1, 150).Select(i =>
+            $"Section {i} of the field guide describes mountain flora number {i}: alpine plants that grow above the tree line, " +
+            $"their leaves, flowers and seeds, how wind and snow shape them, and where walkers find them in summer {i}."));
+        await UploadAsync("packing", "guide.txt", text);
+        await Gateway.WaitUntilSettledAsync("packing", Settle);
+
+        var answer = await Gateway.AskAsync(new AskRequest("packing", "Which alpine plants grow above the tree line?")
+        {
+            TopK = 20,
+            TopN = 20,
+            MaxTokens = 4,
+            Answer = AnswerKinds.Generative,
+        });
+
+        // Answering:MaxPromptTokens (2,048) is the bound: the generator's own count of the prompt it got must hold it, and
+        // the packing must use it (a passage costs well under 400 tokens), which only an exact local count achieves.
+        Assert.True(answer.Usage.RetrievedPassages == 20, "the guide has more than 20 chunks");
+        Assert.InRange(answer.Usage.PromptPassages, 1, 19);
+        Assert.InRange(answer.Usage.PromptTokens, 2_048 - 400, 2_048);
     }
 
     [Fact]
@@ -111,7 +166,7 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
         await Gateway.WaitUntilSettledAsync("streaming", Settle);
 
         var events = new List<IAnswerEvent>();
-        await foreach (var next in Gateway.AskStreamAsync(new AskRequest("streaming", "Where does the Danube flow?") { MaxTokens = 12 }))
+        await foreach (var next in Gateway.AskStreamAsync(new AskRequest("streaming", "Where does the Danube flow?") { MaxTokens = 12, Answer = AnswerKinds.Generative }))
         {
             events.Add(next);
         }
@@ -162,7 +217,7 @@ public sealed class AnsweringTests(PlatformFixture fixture) : IClassFixture<Plat
         await Gateway.WaitUntilSettledAsync("deadline", Settle);
 
         var failure = await Assert.ThrowsAsync<RagPlatformException>(() =>
-            Gateway.AskAsync(new AskRequest("deadline", "What do tides follow?") { MaxTokens = 1000, TimeoutSeconds = 0.3 }));
+            Gateway.AskAsync(new AskRequest("deadline", "What do tides follow?") { MaxTokens = 1000, TimeoutSeconds = 0.3, Answer = AnswerKinds.Generative }));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, failure.StatusCode);
         Assert.False(string.IsNullOrEmpty(failure.RequestId));

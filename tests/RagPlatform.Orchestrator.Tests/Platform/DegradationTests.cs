@@ -18,7 +18,14 @@ public sealed class DegradationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _platform = await RunningPlatform.StartAsync(new PlatformOptions(_data));
+        // Every model service must be on the answer's path for its death to show: run the forged ones as if real.
+        _platform = await RunningPlatform.StartAsync(new PlatformOptions(_data)
+        {
+            Settings = new Dictionary<PlatformService, IReadOnlyDictionary<string, string?>>
+            {
+                [PlatformService.Orchestrator] = new Dictionary<string, string?> { ["Answering__RunForgedModels"] = "true" },
+            },
+        });
         _gateway = _platform.CreateGatewayClient();
         await _gateway.CreateCollectionAsync("docs");
         await UploadAsync("owls.txt", "Owls hunt at night and can turn their heads very far.");

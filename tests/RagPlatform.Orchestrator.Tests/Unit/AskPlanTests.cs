@@ -21,6 +21,37 @@ public sealed class AskPlanTests
         Assert.Equal(Options.DefaultMaxNewTokens, plan.MaxNewTokens);
     }
 
+    [Theory]
+    [InlineData(AnswerKind.Unspecified)]
+    [InlineData(AnswerKind.Generative)]
+    [InlineData(AnswerKind.Extractive)]
+    public void From_AnswerKind_Kept(AnswerKind kind)
+    {
+        var plan = AskPlan.From(new AskRequest { Collection = "docs", Question = "q", Answer = kind }, Options, DateTime.MaxValue);
+
+        Assert.Equal(kind, plan.Answer);
+    }
+
+    [Fact]
+    public void From_UnknownAnswerKind_InvalidArgumentNamingTheField()
+    {
+        var error = Assert.Throws<RpcException>(() => AskPlan.From(new AskRequest { Collection = "docs", Question = "q", Answer = (AnswerKind)9 }, Options, DateTime.MaxValue));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("answer", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_BadFusionAndExtractiveSettings_NameTheKeys()
+    {
+        var options = new AnsweringOptions { FusionDenseWeight = 1.5f, Extractive = new() { MaxSentences = 0 } };
+
+        var problems = options.Validate().ToList();
+
+        Assert.Contains(problems, p => p.Contains("FusionDenseWeight", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("Answering:Extractive:MaxSentences", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void From_TopNAboveTopK_CappedAtTopK()
     {

@@ -1,0 +1,69 @@
+using RagPlatform.Retrieval.Extractive;
+
+namespace RagPlatform.Retrieval.Tests.Extractive;
+
+[Trait("Category", "Unit")]
+public sealed class SentenceSelectorTests
+{
+    private static readonly string[] Passages =
+    [
+        "The Normans were a people in France. They gave their name to Normandy, a region in northern France. Rollo was their first ruler.",
+        "Normandy lies on the English Channel. Its capital is Rouen, on the Seine river.",
+    ];
+
+    [Fact]
+    public void Rank_LexicalOnly_TheSentenceHoldingTheQuestionsRareTermsWins()
+    {
+        var selector = new SentenceSelector(new ExtractiveSettings { RankPrior = 0 });
+        var candidates = selector.Candidates(Passages);
+
+        var ranked = selector.Rank("Who was the first ruler of the Normans?", null, candidates, null);
+
+        Assert.Equal("Rollo was their first ruler.", ranked[0].Sentence.Text);
+        Assert.Equal(0, ranked[0].Dense);
+    }
+
+    [Fact]
+    public void Rank_WithVectors_CosineDecidesWhenWordsDoNotOverlap()
+    {
+        var selector = new SentenceSelector(new ExtractiveSettings { DenseWeight = 1, RankPrior = 0 });
+        var candidates = selector.Candidates(Passages);
+        var vectors = candidates.Select(c => c.Text.Contains("Rouen", StringComparison.Ordinal) ? new[] { 1f, 0f } : new[] { 0f, 1f }).ToList();
+
+        var ranked = selector.Rank("Which city governs the province?", new[] { 1f, 0f }, candidates, vectors);
+
+        Assert.Equal("Its capital is Rouen, on the Seine river.", ranked[0].Sentence.Text);
+        Assert.Equal(1, ranked[0].Sentence.Passage);
+    }
+
+    [Fact]
+    public void Candidates_DropFragmentsAndOverlongSentences_KeepPassageOrderAndBounds()
+    {
+        var selector = new SentenceSelector(new ExtractiveSettings { MaxPassages = 1, MinSentenceWords = 6, MaxSentenceCharacters = 60 });
+
+        var candidates = selector.Candidates(Passages);
+
+        Assert.Equal(["The Normans were a people in France."], candidates.Select(c => c.Text));
+        Assert.All(candidates, c => Assert.Equal(c.Text, Passages[c.Passage].Substring(c.Span.Start, c.Span.Length)));
+    }
+
+    [Fact]
+    public void Choose_BoundedBySentencesCharactersAndRelativeScore_NoRepeats()
+    {
+        var selector = new SentenceSelector(new ExtractiveSettings { MaxSentences = 2, MaxCharacters = 40, MinRelativeScore = 0.5f });
+        ScoredSentence Scored(string text, float score) => new(new CandidateSentence(0, new SentenceSpan(0, text.Length), text), score, 0, score);
+
+        var chosen = selector.Choose([Scored("first sentence is long enough", 1f), Scored("first sentence is long enough", 0.9f),
+            Scored("too long to fit in what is left over", 0.8f), Scored("short one", 0.7f), Scored("weak", 0.1f)]);
+
+        Assert.Equal(["first sentence is long enough", "short one"], chosen.Select(c => c.Sentence.Text));
+    }
+
+    [Fact]
+    public void Constructor_BadSettings_NamesTheSetting()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SentenceSelector(new ExtractiveSettings { DenseWeight = 2 }));
+
+        Assert.Contains("DenseWeight", error.Message, StringComparison.Ordinal);
+    }
+}
