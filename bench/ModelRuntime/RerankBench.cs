@@ -5,6 +5,7 @@ using RagPlatform.Evaluation.Squad;
 using RagPlatform.Inference.Models;
 using RagPlatform.Inference.Reranking;
 using RagPlatform.Inference.Runtime;
+using RagPlatform.Launcher;
 using RagPlatform.Testing;
 
 namespace RagPlatform.Bench.ModelRuntime;

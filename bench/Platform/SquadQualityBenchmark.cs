@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using RagPlatform.Launcher;
 using RagPlatform.Testing;
 
 namespace RagPlatform.Bench.Platform;
@@ -37,7 +38,7 @@ internal static class SquadQualityBenchmark
             [PlatformService.Gateway] = new() { ["Gateway__RequestsPerSecond"] = "1000", ["Gateway__RequestBurst"] = "1000" },
         };
         await using var platform = await BenchPlatform.StartAsync(settings, overrides);
-        var models = await platform.ModelsAsync(cancellationToken);
+        var models = await platform.Gateway.GetModelsAsync(cancellationToken);
         var ingest = await platform.IngestAsync(corpus.Paragraphs, cancellationToken);
         Console.Error.WriteLine($"squad: {corpus.Paragraphs.Count} paragraphs ingested in {ingest.TotalSeconds:F0} s; asking {questions.Count} questions per mode.");
 

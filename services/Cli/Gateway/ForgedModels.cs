@@ -1,4 +1,5 @@
 using RagPlatform.Cli.CommandLine;
+using RagPlatform.Client;
 
 namespace RagPlatform.Cli.Gateway;
 

@@ -7,6 +7,9 @@ namespace RagPlatform.Retrieval.Fusion;
 /// </summary>
 public static class ReciprocalRankFusion
 {
+    /// <summary>The paper's k, which damps the weight of the very first ranks.</summary>
+    public const int DefaultK = 60;
+
     /// <returns>Every item of any ranking with its fused score, best first; ties keep first-seen order.</returns>
     public static List<(TKey Key, float Score)> Fuse<TKey>(IReadOnlyList<IReadOnlyList<TKey>> rankings, int k)
         where TKey : notnull
