@@ -32,6 +32,9 @@ public abstract class ModelServiceOptions
     /// <summary>ORT's memory pattern (buffers planned from the previous run with the same shapes).</summary>
     public bool MemoryPattern { get; set; } = true;
 
+    /// <summary>Whether ORT's worker threads spin while waiting for work (true, ORT's default) or sleep (false: leaves the CPU to the other services of a small machine).</summary>
+    public bool AllowSpinning { get; set; } = true;
+
     /// <summary>Waits this long before loading the model. A test hook to observe NOT_SERVING; keep at zero.</summary>
     public TimeSpan WarmupDelay { get; set; } = TimeSpan.Zero;
 
@@ -43,6 +46,7 @@ public abstract class ModelServiceOptions
         ExecutionMode = ExecutionMode,
         MemoryArena = MemoryArena,
         MemoryPattern = MemoryPattern,
+        AllowSpinning = AllowSpinning,
     };
 
     /// <summary>Every problem with these settings, each naming its key under <paramref name="section"/>.</summary>

@@ -24,6 +24,13 @@ public sealed record InferenceSessionOptions
     /// <summary>Plans each run's buffers from the previous run with the same input shapes (pays off when shapes repeat).</summary>
     public bool MemoryPattern { get; init; } = true;
 
+    /// <summary>
+    /// Whether ORT's worker threads spin between operators instead of sleeping (ORT's default: spin). Spinning shaves
+    /// wake-up latency off each operator but burns the cores Kestrel and the other services need between calls on a
+    /// small shared machine; false lets them sleep (session.intra_op.allow_spinning / inter_op.allow_spinning = 0).
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
+
     public void Validate()
     {
         if (IntraOpThreads < 0)
@@ -66,6 +73,12 @@ public sealed record InferenceSessionOptions
             options.EnableCpuMemArena = MemoryArena;
             options.EnableMemoryPattern = MemoryPattern;
             options.LogSeverityLevel = (OrtLoggingLevel)logLevel;
+            if (!AllowSpinning)
+            {
+                options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+                options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+            }
+
             return options;
         }
         catch

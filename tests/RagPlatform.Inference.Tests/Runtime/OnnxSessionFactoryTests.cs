@@ -82,15 +82,16 @@ public sealed class OnnxSessionFactoryTests(InferenceEnvironment env)
     }
 
     [Theory]
-    [InlineData(GraphOptimization.Disabled, SessionExecutionMode.Sequential, false, false)]
-    [InlineData(GraphOptimization.Basic, SessionExecutionMode.Parallel, true, false)]
-    [InlineData(GraphOptimization.Extended, SessionExecutionMode.Sequential, false, true)]
-    [InlineData(GraphOptimization.All, SessionExecutionMode.Parallel, true, true)]
-    public void Open_EverySessionSetting_GivesTheSameResult(GraphOptimization optimization, SessionExecutionMode mode, bool arena, bool pattern)
+    [InlineData(GraphOptimization.Disabled, SessionExecutionMode.Sequential, false, false, true)]
+    [InlineData(GraphOptimization.Basic, SessionExecutionMode.Parallel, true, false, false)]
+    [InlineData(GraphOptimization.Extended, SessionExecutionMode.Sequential, false, true, false)]
+    [InlineData(GraphOptimization.All, SessionExecutionMode.Parallel, true, true, true)]
+    public void Open_EverySessionSetting_GivesTheSameResult(GraphOptimization optimization, SessionExecutionMode mode, bool arena, bool pattern, bool spinning)
     {
         var options = new InferenceSessionOptions
         {
-            GraphOptimization = optimization, ExecutionMode = mode, MemoryArena = arena, MemoryPattern = pattern, IntraOpThreads = 1, InterOpThreads = 1,
+            GraphOptimization = optimization, ExecutionMode = mode, MemoryArena = arena, MemoryPattern = pattern, AllowSpinning = spinning,
+            IntraOpThreads = 2, InterOpThreads = 2,
         };
         using var session = env.OpenTestModel("matmul_float", options);
         using var x = OrtValue.CreateTensorValueFromMemory(new float[] { 1, 2, 3, 4 }, [1, 1, 4]);
