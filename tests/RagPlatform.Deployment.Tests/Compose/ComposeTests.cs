@@ -3,7 +3,7 @@ using RagPlatform.Deployment.Tests.Infrastructure;
 
 namespace RagPlatform.Deployment.Tests.Compose;
 
-/// <summary>docker-compose.yml (and its embedded-index override) against the services and the Dockerfile.</summary>
+/// <summary>docker-compose.yml (and its embedded-index and scaled overrides) against the services and the Dockerfile.</summary>
 [Trait("Category", "Unit")]
 public sealed class ComposeTests
 {
@@ -62,6 +62,61 @@ public sealed class ComposeTests
         var problems = Check(ComposeModel.Merge(LoadCompose(), overrideFile));
 
         Assert.Contains("compose orchestrator: depends on 'qdrant', which is not a service that starts.", problems);
+    }
+
+    [Fact]
+    public void ScaledOverride_RunsPostgresAndTwoOfEachStatefulServiceOnSharedStateAndChecksClean()
+    {
+        var merged = ComposeModel.Merge(LoadCompose(), YamlTree.LoadObject(ComposeChecks.ScaledOverridePath));
+        var compose = new ComposeModel(merged);
+
+        Assert.Empty(Check(merged));
+        Assert.Equal(["embedder", "gateway", "generator", "orchestrator", "postgres", "qdrant", "reranker"], compose.EnabledServices.Order());
+        foreach (var name in new[] { "orchestrator", "gateway" })
+        {
+            var service = compose.Service(name)!;
+            var env = ComposeModel.EffectiveEnvironment(service, Dockerfile);
+            var section = name == "orchestrator" ? "Orchestrator" : "Gateway";
+            Assert.Equal(2, ComposeModel.Replicas(service));
+            Assert.Equal("Postgres", env[$"{section}__Store"]);
+            Assert.Equal("RAG_POSTGRES_CONNECTION", ComposeModel.RequiredVariable(env[$"{section}__PostgresConnectionString"]));
+            Assert.Equal("service_healthy", ComposeModel.DependsOn(service)["postgres"]);
+            Assert.Empty(ComposeModel.Mounts(service));
+        }
+
+        Assert.Equal("Qdrant", ComposeModel.EffectiveEnvironment(compose.Service("orchestrator")!, Dockerfile)["Orchestrator__Index"]);
+        Assert.Equal("RAG_POSTGRES_PASSWORD", ComposeModel.RequiredVariable(ComposeModel.Environment(compose.Service("postgres")!)["POSTGRES_PASSWORD"]));
+    }
+
+    public static TheoryData<string, string> ScaledBreakages => new()
+    {
+        { "orchestrators on the embedded store", "compose orchestrator: runs 2 replicas, which needs Orchestrator__Store=Postgres and Orchestrator__Index=Qdrant" },
+        { "orchestrators on the embedded index", "compose orchestrator: runs 2 replicas, which needs Orchestrator__Store=Postgres and Orchestrator__Index=Qdrant" },
+        { "gateways on the embedded store", "compose gateway: runs 2 replicas, which needs Gateway__Store=Postgres" },
+        { "connection string written in", "compose gateway: Gateway__PostgresConnectionString must come from a secret" },
+        { "no connection string", "compose orchestrator: Orchestrator__Store=Postgres without Orchestrator__PostgresConnectionString" },
+        { "embedded store on a scratch directory", "compose gateway: its data directory /data/gateway is not a writable named volume" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ScaledBreakages))]
+    public void BrokenScaledOverride_IsReported(string breakage, string expected)
+    {
+        var merged = ComposeModel.Merge(LoadCompose(), YamlTree.LoadObject(ComposeChecks.ScaledOverridePath));
+        var services = (JsonObject)merged["services"]!;
+        JsonObject Env(string service) => (JsonObject)services[service]!["environment"]!;
+        switch (breakage)
+        {
+            case "orchestrators on the embedded store": Env("orchestrator").Remove("Orchestrator__Store"); break;
+            case "orchestrators on the embedded index": Env("orchestrator")["Orchestrator__Index"] = "Embedded"; break;
+            case "gateways on the embedded store": Env("gateway")["Gateway__Store"] = "Embedded"; break;
+            case "connection string written in": Env("gateway")["Gateway__PostgresConnectionString"] = "Host=postgres;Username=ragplatform;Password=secret"; break;
+            case "no connection string": Env("orchestrator").Remove("Orchestrator__PostgresConnectionString"); break;
+            case "embedded store on a scratch directory": services["gateway"]!["deploy"]!["replicas"] = "1"; Env("gateway").Remove("Gateway__Store"); break;
+            default: throw new ArgumentOutOfRangeException(nameof(breakage), breakage, "unknown breakage");
+        }
+
+        Assert.Contains(Check(merged), p => p.StartsWith(expected, StringComparison.Ordinal));
     }
 
     public static TheoryData<string, string> Breakages => new()

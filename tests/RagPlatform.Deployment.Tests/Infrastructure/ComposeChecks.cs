@@ -16,6 +16,8 @@ public static partial class ComposeChecks
 
     public static string EmbeddedOverridePath => Path.Combine(TestPaths.RepoRoot, "deploy", "docker", "compose.embedded.yml");
 
+    public static string ScaledOverridePath => Path.Combine(TestPaths.RepoRoot, "deploy", "docker", "compose.scaled.yml");
+
     public static IReadOnlyList<string> Check(ComposeModel compose, DockerfileModel dockerfile, IReadOnlyList<ServiceSpec> services)
     {
         var problems = new List<string>();
@@ -32,6 +34,7 @@ public static partial class ComposeChecks
             CheckEnvironment(service, node, env, dockerfile, problems);
             CheckMounts(service, node, env, compose, problems);
             CheckHardening(service, node, problems);
+            problems.AddRange(ScaleOutChecks.Check($"compose {service.Name}", service, ComposeModel.Replicas(node), env, v => ComposeModel.RequiredVariable(v) is not null));
         }
 
         CheckLinks(compose, dockerfile, services, problems);
@@ -114,7 +117,11 @@ public static partial class ComposeChecks
             var directory = env.GetValueOrDefault(DockerfileChecks.EnvName(dataKey));
             var mount = mounts.FirstOrDefault(m => m.Target == directory);
             var declared = compose.Root["volumes"] as JsonObject ?? [];
-            if (mount is not { Type: "volume", Source: { } volume, ReadOnly: false } || !declared.ContainsKey(volume))
+            if (ScaleOutChecks.SharesState(service, env) && ComposeModel.Tmpfs(node).Contains(directory))
+            {
+                // Its state is in PostgreSQL (and Qdrant): the directory holds a per-replica cache only.
+            }
+            else if (mount is not { Type: "volume", Source: { } volume, ReadOnly: false } || !declared.ContainsKey(volume))
             {
                 problems.Add($"compose {service.Name}: its data directory {directory} is not a writable named volume declared under volumes:.");
             }

@@ -75,6 +75,18 @@ public sealed class ComposeModel(JsonObject root)
             _ => ParseShortMount(v!.GetValue<string>()),
         })];
 
+    /// <summary>deploy.replicas (1 when unset).</summary>
+    public static int Replicas(JsonObject service) =>
+        service["deploy"]?["replicas"]?.GetValue<string>() is { } replicas ? int.Parse(replicas, System.Globalization.CultureInfo.InvariantCulture) : 1;
+
+    /// <summary>The service's tmpfs mount points (string or list form, options after ':' dropped).</summary>
+    public static IReadOnlyList<string> Tmpfs(JsonObject service) => service["tmpfs"] switch
+    {
+        JsonArray list => [.. list.Select(t => t!.GetValue<string>().Split(':')[0])],
+        JsonValue one => [one.GetValue<string>().Split(':')[0]],
+        _ => [],
+    };
+
     /// <summary>Container ports the service publishes on the host.</summary>
     public static IReadOnlyList<int> PublishedContainerPorts(JsonObject service) =>
         [.. (service["ports"] as JsonArray ?? []).Select(p => p switch

@@ -179,28 +179,44 @@ public static class KubernetesChecks
 
         if (service.ModelDirectoryKey is { } modelKey)
         {
-            var directory = env.GetValueOrDefault(DockerfileChecks.EnvName(modelKey)) ?? "";
-            var mount = mounts.FirstOrDefault(m => directory.StartsWith(Str(m["mountPath"])!.TrimEnd('/') + "/", StringComparison.Ordinal));
-            if (mount is null || Str(mount["readOnly"]) != "true" || !ClaimExists(ClaimOf(mount)))
+            var models = env.GetValueOrDefault(DockerfileChecks.EnvName(modelKey)) ?? "";
+            var modelsMount = mounts.FirstOrDefault(m => models.StartsWith(Str(m["mountPath"])!.TrimEnd('/') + "/", StringComparison.Ordinal));
+            if (modelsMount is null || Str(modelsMount["readOnly"]) != "true" || !ClaimExists(ClaimOf(modelsMount)))
             {
-                problems.Add($"Deployment {name}: its model directory {directory} must be on a read-only mount of an existing PersistentVolumeClaim.");
+                problems.Add($"Deployment {name}: its model directory {models} must be on a read-only mount of an existing PersistentVolumeClaim.");
             }
         }
 
-        if (service.DataDirectoryKey is { } dataKey)
+        var replicas = int.TryParse(Str(deployment["spec"]?["replicas"]), out var count) ? count : 1;
+        problems.AddRange(ScaleOutChecks.Check($"Deployment {name}", service, replicas, env, v => v?.StartsWith("secret:", StringComparison.Ordinal) == true));
+        if (service.DataDirectoryKey is not { } dataKey)
         {
-            var directory = env.GetValueOrDefault(DockerfileChecks.EnvName(dataKey));
-            var mount = mounts.FirstOrDefault(m => Str(m["mountPath"]) == directory);
-            if (mount is null || Str(mount["readOnly"]) == "true" || !ClaimExists(ClaimOf(mount)))
+            return;
+        }
+
+        var directory = env.GetValueOrDefault(DockerfileChecks.EnvName(dataKey));
+        var mount = mounts.FirstOrDefault(m => Str(m["mountPath"]) == directory);
+        if (ScaleOutChecks.SharesState(service, env))
+        {
+            // The state is in PostgreSQL (and Qdrant); the directory keeps a per-pod cache, and a ReadWriteOnce claim
+            // could not follow several pods onto several nodes anyway.
+            if (mount is null || Str(mount["readOnly"]) == "true" || volumes.FirstOrDefault(v => Str(v["name"]) == Str(mount["name"]))?["emptyDir"] is null)
             {
-                problems.Add($"Deployment {name}: its data directory {directory} must be a writable mount of an existing PersistentVolumeClaim.");
+                problems.Add($"Deployment {name}: shares its state through PostgreSQL, so its data directory {directory} must be a writable emptyDir of each pod.");
             }
 
-            // Single-writer state on a ReadWriteOnce volume: never two pods, not even during a rollout.
-            if (Str(deployment["spec"]?["replicas"]) != "1" || Str(deployment["spec"]?["strategy"]?["type"]) != "Recreate")
-            {
-                problems.Add($"Deployment {name}: owns local state, so it must run replicas: 1 with strategy Recreate.");
-            }
+            return;
+        }
+
+        if (mount is null || Str(mount["readOnly"]) == "true" || !ClaimExists(ClaimOf(mount)))
+        {
+            problems.Add($"Deployment {name}: its data directory {directory} must be a writable mount of an existing PersistentVolumeClaim.");
+        }
+
+        // Single-writer state on a ReadWriteOnce volume: never two pods, not even during a rollout.
+        if (Str(deployment["spec"]?["replicas"]) != "1" || Str(deployment["spec"]?["strategy"]?["type"]) != "Recreate")
+        {
+            problems.Add($"Deployment {name}: owns local state, so it must run replicas: 1 with strategy Recreate.");
         }
     }
 

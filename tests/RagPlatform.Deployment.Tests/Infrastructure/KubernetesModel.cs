@@ -17,6 +17,8 @@ public sealed class KubernetesModel(IReadOnlyList<JsonObject> objects)
 
     public static string QdrantOverlayPath => Path.Combine(RootPath, "overlays", "qdrant");
 
+    public static string ScaledOverlayPath => Path.Combine(RootPath, "overlays", "scaled");
+
     public IReadOnlyList<JsonObject> Objects { get; } = objects;
 
     public static KubernetesModel Parse(string renderedYaml) => new([.. YamlTree.Parse(renderedYaml).OfType<JsonObject>()]);
@@ -135,18 +137,39 @@ public sealed class KubernetesModel(IReadOnlyList<JsonObject> objects)
         return objects;
     }
 
-    /// <summary>A strategic merge for mappings (what the patches here use): keys merge, everything else replaces.</summary>
+    /// <summary>
+    /// A strategic merge as far as the patches here use it: mappings merge key by key, a null removes a key, lists of
+    /// named items (containers, env, volumes) merge item by item on "name", everything else replaces.
+    /// </summary>
     private static void MergeInto(JsonObject target, JsonObject patch)
     {
         foreach (var (key, value) in patch)
         {
-            if (target[key] is JsonObject existing && value is JsonObject incoming)
+            if (value is null)
+            {
+                target.Remove(key);
+            }
+            else if (target[key] is JsonObject existing && value is JsonObject incoming)
             {
                 MergeInto(existing, incoming);
             }
+            else if (target[key] is JsonArray list && value is JsonArray items && items.All(i => i?["name"] is not null))
+            {
+                foreach (var item in items.OfType<JsonObject>())
+                {
+                    if (list.OfType<JsonObject>().FirstOrDefault(o => Str(o["name"]) == Str(item["name"])) is { } same)
+                    {
+                        MergeInto(same, item);
+                    }
+                    else
+                    {
+                        list.Add(item.DeepClone());
+                    }
+                }
+            }
             else
             {
-                target[key] = value?.DeepClone();
+                target[key] = value.DeepClone();
             }
         }
     }

@@ -10,7 +10,7 @@ using static RagPlatform.Deployment.Tests.Infrastructure.KubernetesModel;
 
 namespace RagPlatform.Deployment.Tests.Kubernetes;
 
-/// <summary>deploy/k8s (base and the Qdrant overlay) against the services, their images and each other.</summary>
+/// <summary>deploy/k8s (base, the Qdrant overlay and the scaled overlay) against the services, their images and each other.</summary>
 [Trait("Category", "Unit")]
 public sealed class KubernetesTests
 {
@@ -53,6 +53,7 @@ public sealed class KubernetesTests
     [Theory]
     [InlineData("base")]
     [InlineData("overlays/qdrant")]
+    [InlineData("overlays/scaled")]
     public void Kustomization_ListsEveryManifestAndEveryImageItRetags(string folder)
     {
         var directory = Path.Combine(RootPath, folder);
@@ -65,6 +66,71 @@ public sealed class KubernetesTests
         Assert.All(manifests, m => Assert.True(resources.Contains(m!) || patches.Contains(m), $"{m} is in {folder} but not in its kustomization"));
         var images = LoadKustomization(directory).Workloads.SelectMany(Containers).Select(c => Str(c["image"])!.Split(':')[0]).ToHashSet();
         Assert.All((kustomization["images"] as JsonArray ?? []).Select(i => Str(i?["name"])!), name => Assert.Contains(name, images));
+    }
+
+    [Fact]
+    public void ScaledOverlay_RunsTwoOfEachStatefulServiceOnPostgresAndQdrantWithTheConnectionStringFromASecret()
+    {
+        var model = LoadKustomization(ScaledOverlayPath);
+
+        Assert.Empty(Check(model));
+        foreach (var (name, section) in new[] { ("orchestrator", "Orchestrator"), ("gateway", "Gateway") })
+        {
+            var deployment = model.Find("Deployment", name)!;
+            var container = Containers(deployment).Single();
+            var env = model.EffectiveEnvironment(container, Dockerfile);
+            Assert.Equal("2", Str(deployment["spec"]?["replicas"]));
+            Assert.Equal("RollingUpdate", Str(deployment["spec"]?["strategy"]?["type"]));
+            Assert.Equal("Postgres", env[$"{section}__Store"]);
+            Assert.Equal("secret:rag-postgres/connection-string", env[$"{section}__PostgresConnectionString"]);
+            // The patch merged into the base's lists: the shared token stays, the scratch volume stays, the data volume lost its claim.
+            Assert.Equal("secret:rag-secrets/shared-token", env["Grpc__SharedToken"]);
+            var volumes = PodSpec(deployment)["volumes"]!.AsArray().OfType<JsonObject>().ToDictionary(v => Str(v["name"])!);
+            Assert.Equal(["data", "tmp"], volumes.Keys.Order());
+            Assert.Null(volumes["data"]["persistentVolumeClaim"]);
+            Assert.NotNull(volumes["data"]["emptyDir"]);
+        }
+
+        var orchestrator = model.EffectiveEnvironment(Containers(model.Find("Deployment", "orchestrator")!).Single(), Dockerfile);
+        Assert.Equal("Qdrant", orchestrator["Orchestrator__Index"]);
+        Assert.Equal("dns:///orchestrator-headless:50054", model.EffectiveEnvironment(Containers(model.Find("Deployment", "gateway")!).Single(), Dockerfile)["Gateway__OrchestratorUrl"]);
+        Assert.NotNull(model.Find("StatefulSet", "postgres"));
+        Assert.NotNull(model.Find("StatefulSet", "qdrant"));
+    }
+
+    public static TheoryData<string, string> ScaledBreakages => new()
+    {
+        { "orchestrators on the embedded store", "Deployment orchestrator: runs 2 replicas, which needs Orchestrator__Store=Postgres and Orchestrator__Index=Qdrant" },
+        { "orchestrators on the embedded index", "Deployment orchestrator: runs 2 replicas, which needs Orchestrator__Store=Postgres and Orchestrator__Index=Qdrant" },
+        { "connection string in a ConfigMap", "Deployment gateway: Gateway__PostgresConnectionString must come from a secret" },
+        { "data directory on the shared claim", "Deployment gateway: shares its state through PostgreSQL, so its data directory /data/gateway must be a writable emptyDir" },
+        { "connection string secret missing", "Deployment orchestrator: Orchestrator__PostgresConnectionString reads secret rag-postgres/connection-string, which does not exist." },
+    };
+
+    [Theory]
+    [MemberData(nameof(ScaledBreakages))]
+    public void BrokenScaledOverlay_IsReported(string breakage, string expected)
+    {
+        var model = LoadKustomization(ScaledOverlayPath);
+        JsonObject Container(string name) => Containers(model.Find("Deployment", name)!).Single();
+        JsonObject Data(string configMap) => (JsonObject)model.Find("ConfigMap", configMap)!["data"]!;
+        switch (breakage)
+        {
+            case "orchestrators on the embedded store": Data("orchestrator-config")["Orchestrator__Store"] = "Embedded"; break;
+            case "orchestrators on the embedded index": Data("orchestrator-config")["Orchestrator__Index"] = "Embedded"; break;
+            case "connection string in a ConfigMap":
+                var env = Container("gateway")["env"]!.AsArray();
+                env.Remove(env.Single(e => Str(e?["name"]) == "Gateway__PostgresConnectionString"));
+                Data("gateway-config")["Gateway__PostgresConnectionString"] = "Host=postgres;Username=ragplatform;Password=secret";
+                break;
+            case "data directory on the shared claim":
+                PodSpec(model.Find("Deployment", "gateway")!)["volumes"]![0] = new JsonObject { ["name"] = "data", ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = "gateway-data" } };
+                break;
+            case "connection string secret missing": model = model.Without(model.Find("Secret", "rag-postgres")!); break;
+            default: throw new ArgumentOutOfRangeException(nameof(breakage), breakage, "unknown breakage");
+        }
+
+        Assert.Contains(Check(model), p => p.StartsWith(expected, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed class KustomizeRenderTests
     [KubectlTheory]
     [InlineData("")]
     [InlineData("overlays/qdrant")]
+    [InlineData("overlays/scaled")]
     public async Task KubectlKustomize_RendersObjectsThatPassTheChecks(string folder)
     {
         var directory = Path.Combine(KubernetesModel.RootPath, folder);
