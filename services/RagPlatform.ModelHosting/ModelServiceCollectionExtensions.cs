@@ -32,17 +32,11 @@ public static class ModelServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>
-    /// <see cref="ModelServiceMetrics"/> on meter <paramref name="meterName"/>, every call of <typeparamref name="TService"/>
-    /// counted and timed by method and status.
-    /// </summary>
-    public static IServiceCollection AddModelServiceMetrics<TService>(this IServiceCollection services, string meterName)
-        where TService : class
+    /// <summary><see cref="ModelServiceMetrics"/> (batch sizes, queue depth) on meter <paramref name="meterName"/>.</summary>
+    public static IServiceCollection AddModelServiceMetrics(this IServiceCollection services, string meterName)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(sp => new ModelServiceMetrics(sp.GetRequiredService<IMeterFactory>(), meterName));
-        services.AddSingleton<ModelCallMetricsInterceptor>();
-        services.Configure<GrpcServiceOptions<TService>>(o => o.Interceptors.Add<ModelCallMetricsInterceptor>());
         return services;
     }
 

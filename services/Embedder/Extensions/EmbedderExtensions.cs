@@ -26,7 +26,7 @@ public static class EmbedderExtensions
             }),
             Warm: (embedder, cancellationToken) => embedder.Embed(["warm-up"], EmbeddingRole.Passage, cancellationToken),
             Describe: embedder => embedder.Model));
-        builder.Services.AddModelServiceMetrics<EmbedderService>("RagPlatform.Embedder");
+        builder.Services.AddModelServiceMetrics("RagPlatform.Embedder");
         builder.Services.AddSingleton(sp =>
         {
             var model = sp.GetRequiredService<ModelHost<TextEmbedder>>();

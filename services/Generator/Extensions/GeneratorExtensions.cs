@@ -20,7 +20,7 @@ public static class GeneratorExtensions
         builder.AddGrpcServer();
         builder.Services.AddModelLifecycle(new ModelRecipe<GeneratorModel, GeneratorOptions>(
             GeneratorOptions.SectionName, HealthService, GeneratorModel.Open, GeneratorModel.Warm, m => m.Generator.Model));
-        builder.Services.AddModelServiceMetrics<GeneratorService>(GeneratorMetrics.MeterName);
+        builder.Services.AddModelServiceMetrics(GeneratorMetrics.MeterName);
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GeneratorOptions>>().Value;

@@ -55,12 +55,7 @@ public sealed class ModelInstaller : IDisposable
         if (install.CurrentInstall(model) is { } current)
         {
             ModelStoreLog.UpToDate(_logger, model.Name, target);
-            foreach (var file in current.Files)
-            {
-                progress?.Report(new FileProgress(model.Name, file.Path, FileStage.UpToDate, file.Size, file.Size));
-            }
-
-            return current;
+            return current.ReportedUpToDate(model.Name, progress);
         }
 
         ModelStoreLog.PullStarted(_logger, model.Name, model.Repository, model.Revision, target);

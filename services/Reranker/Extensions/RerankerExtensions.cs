@@ -26,7 +26,7 @@ public static class RerankerExtensions
             }),
             Warm: (encoder, cancellationToken) => encoder.Score("warm-up", ["warm-up"], sigmoid: false, cancellationToken),
             Describe: encoder => encoder.Model));
-        builder.Services.AddModelServiceMetrics<RerankerService>("RagPlatform.Reranker");
+        builder.Services.AddModelServiceMetrics("RagPlatform.Reranker");
         builder.Services.AddSingleton(sp =>
         {
             var model = sp.GetRequiredService<ModelHost<CrossEncoder>>();

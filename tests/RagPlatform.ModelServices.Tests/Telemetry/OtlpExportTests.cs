@@ -30,8 +30,8 @@ public sealed class OtlpExportTests
         await client.RerankAsync(new RerankRequest { Query = "capital of France", Passages = { "Paris is the capital of France." } }, Calls.Bounded());
 
         var traces = await collector.WaitForAsync("/v1/traces", "rag.v1.Reranker/Rerank", TimeSpan.FromSeconds(30));
-        // rag.model.requests: the model-call metrics interceptor, exported with the service's own meter.
-        var metrics = await collector.WaitForAsync("/v1/metrics", "rag.model.requests", TimeSpan.FromSeconds(30));
+        // rag.model.batch.size: the model service's own meter, exported beside the host's.
+        var metrics = await collector.WaitForAsync("/v1/metrics", "rag.model.batch.size", TimeSpan.FromSeconds(30));
         // rpc.server.call.duration: every gRPC host's call metrics, on meter RagPlatform.Rpc.Server.
         await collector.WaitForAsync("/v1/metrics", "RagPlatform.Rpc.Server", TimeSpan.FromSeconds(30));
         Assert.Contains("RagPlatform.Reranker", traces, StringComparison.Ordinal); // service.name
