@@ -118,11 +118,14 @@ public abstract record AnswerSummary
     /// <summary>The gateway's id of the request (its X-Request-Id), in its logs.</summary>
     public string RequestId { get; init; } = "";
 
+    // The two fields below came later: a gateway that predates them leaves them out, and the source-generated reader
+    // then sets init-only properties to null rather than leaving their initial values, hence the null checks.
+
     /// <summary>How the answer was made: <see cref="AnswerKinds.Generative"/> or <see cref="AnswerKinds.Extractive"/>.</summary>
-    public string AnswerKind { get; init; } = AnswerKinds.Generative;
+    public string AnswerKind { get; init => field = value ?? AnswerKinds.Generative; } = AnswerKinds.Generative;
 
     /// <summary>Stages left out on purpose (unlike <see cref="Degraded"/>, nothing failed): a forged reranker or generator.</summary>
-    public IReadOnlyList<SkippedStage> Skipped { get; init; } = [];
+    public IReadOnlyList<SkippedStage> Skipped { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>The whole answer, as POST /v1/ask returns it without <c>Accept: text/event-stream</c>.</summary>
