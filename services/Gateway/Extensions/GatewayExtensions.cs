@@ -6,6 +6,7 @@ using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Apis;
 using RagPlatform.Gateway.Auth;
 using RagPlatform.Gateway.Errors;
+using RagPlatform.Gateway.Mcp;
 using RagPlatform.Gateway.Storage;
 using RagPlatform.ServiceDefaults;
 using RagPlatform.ServiceDefaults.Grpc;
@@ -49,6 +50,7 @@ public static class GatewayExtensions
         // Binding failures (a malformed query value) throw, so the one error mapping answers them with problem+json.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
+        services.AddGatewayMcp();
         return builder;
     }
 
@@ -75,6 +77,7 @@ public static class GatewayExtensions
         app.MapDocumentsApi();
         app.MapAskApi();
         app.MapKeysApi();
+        app.MapGatewayMcp();
         return app;
     }
 
