@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace RagPlatform.Agents.Tests;
+
+/// <summary>The gateway's MCP server through the MCP SDK's own client over streamable HTTP.</summary>
+[Trait("Category", "EndToEnd")]
+[Collection(AgentsPlatformCollection.Name)]
+public sealed class McpServerTests(AgentsPlatformFixture fixture)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task ListTools_WithKey_ListsCollectionsSearchAndAsk()
+    {
+        await using var client = await ConnectAsync(fixture.Platform.ApiKey);
+
+        var tools = await client.ListToolsAsync().AsTask().WaitAsync(Bound);
+
+        Assert.Equal(["ask", "list_collections", "search"], tools.Select(t => t.Name).Order());
+        var search = tools.Single(t => t.Name == "search").ProtocolTool.InputSchema;
+        Assert.Equal(["collection", "k", "mode", "query"], search.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public async Task ListCollections_RestrictedKey_SeesOnlyItsCollection()
+    {
+        await using var client = await ConnectAsync(fixture.RestrictedKey);
+
+        var result = await CallAsync(client, "list_collections", []);
+
+        Assert.False(result.IsError);
+        var listed = JsonSerializer.Deserialize(Text(result), RagPlatformJsonContext.Default.CollectionList)!;
+        Assert.Equal([AgentsPlatformFixture.OtherCollection], listed.Collections.Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task Ask_UploadedDocument_AnswerCitesIt()
+    {
+        await using var client = await ConnectAsync(fixture.Platform.ApiKey);
+
+        var result = await CallAsync(client, "ask", new() { ["collection"] = AgentsPlatformFixture.Collection, ["question"] = AgentsPlatformFixture.Question });
+
+        Assert.False(result.IsError, Text(result));
+        var answer = JsonSerializer.Deserialize(Text(result), RagPlatformJsonContext.Default.AnswerResource)!;
+        Assert.Contains("lava", answer.Answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(answer.Citations, c => c.Referenced && c.DocumentId == AgentsPlatformFixture.DocumentId);
+        Assert.Contains(answer.AnswerKind, new[] { AnswerKinds.Generative, AnswerKinds.Extractive });
+    }
+
+    [Fact]
+    public async Task Ask_CollectionTheKeyCannotRead_IsAToolError()
+    {
+        await using var client = await ConnectAsync(fixture.RestrictedKey);
+
+        var result = await CallAsync(client, "ask", new() { ["collection"] = AgentsPlatformFixture.Collection, ["question"] = AgentsPlatformFixture.Question });
+
+        Assert.True(result.IsError);
+        Assert.Contains($"may not use the collection '{AgentsPlatformFixture.Collection}'", Text(result));
+        // The session survives the refusal: the next call on it works.
+        Assert.False((await CallAsync(client, "list_collections", [])).IsError);
+    }
+
+    [Fact]
+    public async Task Ask_UnknownCollection_IsAToolErrorSayingNotFound()
+    {
+        await using var client = await ConnectAsync(fixture.Platform.ApiKey);
+
+        var result = await CallAsync(client, "ask", new() { ["collection"] = "no-such-collection", ["question"] = AgentsPlatformFixture.Question });
+
+        Assert.True(result.IsError);
+        Assert.Contains("Not found (404)", Text(result));
+    }
+
+    [Fact]
+    public async Task Connect_WithoutKey_IsRefusedWith401()
+    {
+        var refused = await Assert.ThrowsAnyAsync<HttpRequestException>(() => ConnectAsync(apiKey: null));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_WithoutKey_Is401WithBearerChallenge()
+    {
+        using var http = fixture.Platform.CreateClient(apiKey: "");
+        using var body = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json");
+        body.Headers.Add("Accept", "application/json, text/event-stream");
+
+        using var response = await http.PostAsync("/mcp", body).WaitAsync(Bound);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    private async Task<McpClient> ConnectAsync(string? apiKey)
+    {
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(fixture.GatewayUri, "/mcp"),
+            TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = apiKey is null ? null : new Dictionary<string, string> { ["Authorization"] = $"Bearer {apiKey}" },
+        });
+        return await McpClient.CreateAsync(transport).WaitAsync(Bound);
+    }
+
+    private static async Task<CallToolResult> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments) =>
+        await client.CallToolAsync(tool, arguments).AsTask().WaitAsync(Bound);
+
+    private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(t => t.Text));
+}
