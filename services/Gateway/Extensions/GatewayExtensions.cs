@@ -74,6 +74,7 @@ public static class GatewayExtensions
         app.MapCollectionsApi();
         app.MapDocumentsApi();
         app.MapAskApi();
+        app.MapSearchApi();
         app.MapKeysApi();
         return app;
     }
