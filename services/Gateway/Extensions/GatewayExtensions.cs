@@ -76,6 +76,7 @@ public static class GatewayExtensions
         app.MapCollectionsApi();
         app.MapDocumentsApi();
         app.MapAskApi();
+        app.MapSearchApi();
         app.MapKeysApi();
         app.MapGatewayMcp();
         return app;
