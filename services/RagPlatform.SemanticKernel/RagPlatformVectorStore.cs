@@ -57,6 +57,7 @@ public sealed class RagPlatformCollection(RagPlatformClient client, string name)
 
     public override string Name => name;
 
+    /// <summary>False also for a collection the key may not use: it is not in the key's store, as ListCollectionNamesAsync says.</summary>
     public override async Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default)
     {
         try
@@ -64,7 +65,7 @@ public sealed class RagPlatformCollection(RagPlatformClient client, string name)
             await client.GetCollectionAsync(name, cancellationToken);
             return true;
         }
-        catch (RagPlatformException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        catch (RagPlatformException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
             return false;
         }

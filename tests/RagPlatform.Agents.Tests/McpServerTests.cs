@@ -31,7 +31,7 @@ public sealed class McpServerTests(AgentsPlatformFixture fixture)
 
         var result = await CallAsync(client, "list_collections", []);
 
-        Assert.False(result.IsError);
+        Assert.True(result.IsError is not true, Text(result));
         var listed = JsonSerializer.Deserialize(Text(result), RagPlatformJsonContext.Default.CollectionList)!;
         Assert.Equal([AgentsPlatformFixture.OtherCollection], listed.Collections.Select(c => c.Name));
     }
@@ -43,11 +43,42 @@ public sealed class McpServerTests(AgentsPlatformFixture fixture)
 
         var result = await CallAsync(client, "ask", new() { ["collection"] = AgentsPlatformFixture.Collection, ["question"] = AgentsPlatformFixture.Question });
 
-        Assert.False(result.IsError, Text(result));
+        Assert.True(result.IsError is not true, Text(result));
         var answer = JsonSerializer.Deserialize(Text(result), RagPlatformJsonContext.Default.AnswerResource)!;
         Assert.Contains("lava", answer.Answer, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(answer.Citations, c => c.Referenced && c.DocumentId == AgentsPlatformFixture.DocumentId);
         Assert.Contains(answer.AnswerKind, new[] { AnswerKinds.Generative, AnswerKinds.Extractive });
+    }
+
+    [Fact]
+    public async Task Search_UploadedDocument_ReturnsItsPassageWithSectionAndScore()
+    {
+        await using var client = await ConnectAsync(fixture.Platform.ApiKey);
+
+        var result = await CallAsync(client, "search", new() { ["collection"] = AgentsPlatformFixture.Collection, ["query"] = "lava cools quickly", ["k"] = 2 });
+
+        Assert.True(result.IsError is not true, Text(result));
+        var found = JsonSerializer.Deserialize(Text(result), RagPlatformJsonContext.Default.SearchResult)!;
+        Assert.InRange(found.Passages.Count, 1, 2);
+        var best = found.Passages[0];
+        Assert.Equal(AgentsPlatformFixture.DocumentId, best.DocumentId);
+        Assert.Equal(["Volcanic rocks", "Basalt"], best.SectionPath);
+        Assert.Contains("lava cools quickly", best.Text, StringComparison.Ordinal);
+        Assert.True(best.Score > 0);
+    }
+
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(51, null)]
+    [InlineData(3, "semantic")]
+    public async Task Search_ArgumentOutOfBounds_IsAToolErrorNamingIt(int k, string? mode)
+    {
+        await using var client = await ConnectAsync(fixture.Platform.ApiKey);
+
+        var result = await CallAsync(client, "search", new() { ["collection"] = AgentsPlatformFixture.Collection, ["query"] = "basalt", ["k"] = k, ["mode"] = mode });
+
+        Assert.True(result.IsError is true);
+        Assert.Contains(mode is null ? "k must be between 1 and 50" : "mode must be hybrid, dense or lexical", Text(result));
     }
 
     [Fact]
@@ -57,10 +88,10 @@ public sealed class McpServerTests(AgentsPlatformFixture fixture)
 
         var result = await CallAsync(client, "ask", new() { ["collection"] = AgentsPlatformFixture.Collection, ["question"] = AgentsPlatformFixture.Question });
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError is true);
         Assert.Contains($"may not use the collection '{AgentsPlatformFixture.Collection}'", Text(result));
         // The session survives the refusal: the next call on it works.
-        Assert.False((await CallAsync(client, "list_collections", [])).IsError);
+        Assert.True((await CallAsync(client, "list_collections", [])).IsError is not true);
     }
 
     [Fact]
@@ -70,7 +101,7 @@ public sealed class McpServerTests(AgentsPlatformFixture fixture)
 
         var result = await CallAsync(client, "ask", new() { ["collection"] = "no-such-collection", ["question"] = AgentsPlatformFixture.Question });
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError is true);
         Assert.Contains("Not found (404)", Text(result));
     }
 
@@ -86,10 +117,13 @@ public sealed class McpServerTests(AgentsPlatformFixture fixture)
     public async Task Post_WithoutKey_Is401WithBearerChallenge()
     {
         using var http = fixture.Platform.CreateClient(apiKey: "");
-        using var body = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json");
-        body.Headers.Add("Accept", "application/json, text/event-stream");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
 
-        using var response = await http.PostAsync("/mcp", body).WaitAsync(Bound);
+        using var response = await http.SendAsync(request).WaitAsync(Bound);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);

@@ -36,6 +36,32 @@ public sealed class PlatformTools(
         return new CollectionList([.. all.Collections.Where(c => key.CanUse(c.Name)).Select(ResourceMapping.ToResource)]);
     });
 
+    [McpServerTool(Name = "search", ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description("Finds the passages of one collection that best match a query, best first: each with its document id, "
+        + "section path, character offsets, text and score (the reranker's when reranked, else retrieval's).")]
+    public Task<SearchResult> SearchAsync(
+        [Description("The collection to search (see list_collections).")] string collection,
+        [Description("What to look for, in natural language.")] string query,
+        [Description("How many passages to return, 1 to 50 unless the server says otherwise; default 5.")] int? k = null,
+        [Description("hybrid (default: dense and lexical fused), dense or lexical.")] string? mode = null) => GuardAsync(async () =>
+    {
+        Authorize(collection);
+        RequireText(query, "query");
+        if (k is { } wanted && (wanted < 1 || wanted > Limits.MaxK))
+        {
+            throw new McpException($"k must be between 1 and {Limits.MaxK} (was {wanted}).");
+        }
+
+        var found = await answers.SearchAsync(new Rpc.SearchPassagesRequest
+        {
+            Collection = collection,
+            Query = query,
+            K = k ?? Limits.DefaultK,
+            Mode = AskApi.Mode(mode),
+        }, CallDeadline.For(Context));
+        return found.ToResource();
+    });
+
     [McpServerTool(Name = "ask", ReadOnly = true, OpenWorld = false)]
     [Description("Answers a question from the documents of one collection. Returns the answer text, how it was made "
         + "(generative or extractive) and the passages it cites as [n], each with its document id and section.")]
@@ -115,6 +141,10 @@ public sealed class PlatformTools(
         {
             var problem = Problems.FromRpc(ex, Context);
             throw new McpException($"{problem.Title} ({problem.Status}): {problem.Detail}", ex);
+        }
+        catch (GatewayProblem ex)
+        {
+            throw new McpException($"{ex.Title} ({ex.Status}): {ex.Message}", ex);
         }
         catch (RagPlatform.Storage.StoreUnavailableException ex)
         {
