@@ -6,6 +6,7 @@ using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Apis;
 using RagPlatform.Gateway.Auth;
 using RagPlatform.Gateway.Errors;
+using RagPlatform.Gateway.OpenAi;
 using RagPlatform.Gateway.Storage;
 using RagPlatform.ServiceDefaults;
 using RagPlatform.ServiceDefaults.Grpc;
@@ -37,11 +38,13 @@ public static class GatewayExtensions
             kestrel.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
         });
 
-        // The orchestrator's three clients share its address and limits; each gets its own channel from the factory.
+        // The orchestrator's clients share its address and limits; each gets its own channel from the factory.
         services.AddInternalGrpcClient<Collections.CollectionsClient>("Collections", OrchestratorTarget);
         services.AddInternalGrpcClient<Answers.AnswersClient>("Answers", OrchestratorTarget);
+        services.AddInternalGrpcClient<Models.ModelsClient>("Models", OrchestratorTarget);
         services.AddInternalGrpcClient<Grpc.Health.V1.Health.HealthClient>("Health", OrchestratorTarget);
         services.AddGatewayStore();
+        services.AddOpenAiApi();
 
         // Responses are written with the clients' own records and their generated JSON context.
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, RagPlatformJsonContext.Default));
@@ -76,6 +79,7 @@ public static class GatewayExtensions
         app.MapAskApi();
         app.MapSearchApi();
         app.MapKeysApi();
+        app.MapOpenAiApi();
         return app;
     }
 
