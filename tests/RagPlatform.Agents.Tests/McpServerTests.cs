@@ -129,6 +129,26 @@ public sealed class McpServerTests(AgentsPlatformFixture fixture)
         Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>The README's curl call: one JSON-RPC POST, no session and no initialize (the server is stateless).</summary>
+    [Fact]
+    public async Task Post_ToolsCallWithoutSession_AnswersInOneResponse()
+    {
+        using var http = fixture.Platform.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent(
+                """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"collection":"geology","query":"lava","k":1}}}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        using var response = await http.SendAsync(request).WaitAsync(Bound);
+        var body = await response.Content.ReadAsStringAsync().WaitAsync(Bound);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(AgentsPlatformFixture.DocumentId, body, StringComparison.Ordinal);
+    }
+
     private async Task<McpClient> ConnectAsync(string? apiKey)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
