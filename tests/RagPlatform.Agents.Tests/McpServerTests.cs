@@ -149,13 +149,32 @@ public sealed class McpServerTests(AgentsPlatformFixture fixture)
         Assert.Contains(AgentsPlatformFixture.DocumentId, body, StringComparison.Ordinal);
     }
 
-    private async Task<McpClient> ConnectAsync(string? apiKey)
+    /// <summary>The README's mcp.json server entry, as an editor would read it: its URL (on this gateway's port) and headers.</summary>
+    [Fact]
+    public async Task ReadmeMcpJson_ServerEntry_ConnectsAndListsTools()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(TestPaths.RepoRoot, "README.md"));
+        var block = readme[(readme.IndexOf("```json\n{\n  \"inputs\"", StringComparison.Ordinal) + "```json".Length)..];
+        var entry = JsonDocument.Parse(block[..block.IndexOf("```", StringComparison.Ordinal)]).RootElement.GetProperty("servers").GetProperty("ragplatform");
+        var headers = entry.GetProperty("headers").EnumerateObject()
+            .ToDictionary(h => h.Name, h => h.Value.GetString()!.Replace("${input:rag-key}", fixture.Platform.ApiKey, StringComparison.Ordinal));
+        var url = new UriBuilder(entry.GetProperty("url").GetString()!) { Port = fixture.GatewayUri.Port }.Uri;
+
+        Assert.Equal("http", entry.GetProperty("type").GetString());
+        await using var client = await ConnectAsync(url, headers);
+        Assert.Contains((await client.ListToolsAsync().AsTask().WaitAsync(Bound)), t => t.Name == "ask");
+    }
+
+    private Task<McpClient> ConnectAsync(string? apiKey) => ConnectAsync(new Uri(fixture.GatewayUri, "/mcp"),
+        apiKey is null ? null : new Dictionary<string, string> { ["Authorization"] = $"Bearer {apiKey}" });
+
+    private static async Task<McpClient> ConnectAsync(Uri endpoint, Dictionary<string, string>? headers)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
-            Endpoint = new Uri(fixture.GatewayUri, "/mcp"),
+            Endpoint = endpoint,
             TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = apiKey is null ? null : new Dictionary<string, string> { ["Authorization"] = $"Bearer {apiKey}" },
+            AdditionalHeaders = headers,
         });
         return await McpClient.CreateAsync(transport).WaitAsync(Bound);
     }
