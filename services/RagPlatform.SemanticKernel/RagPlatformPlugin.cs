@@ -13,13 +13,14 @@ public sealed class RagPlatformPlugin(RagPlatformClient client)
 {
     [KernelFunction("search")]
     [Description("Finds the passages of a document collection that best match a query, best first, each with its document id, section and score.")]
-    public async Task<IReadOnlyList<PassageResource>> SearchAsync(
+    public Task<SearchResult> SearchAsync(
         [Description("The collection to search.")] string collection,
         [Description("What to look for, in natural language.")] string query,
         [Description("How many passages to return.")] int k = 5,
         [Description("hybrid (default), dense or lexical.")] string mode = RetrievalModes.Hybrid,
         CancellationToken cancellationToken = default) =>
-        (await client.SearchAsync(collection, new SearchRequest(query) { K = k, Mode = mode }, cancellationToken)).Passages;
+        // The whole result, not only the passages: whether a stage was degraded or a forged model shaped the order travels with them.
+        client.SearchAsync(collection, new SearchRequest(query) { K = k, Mode = mode }, cancellationToken);
 
     [KernelFunction("ask")]
     [Description("Answers a question from the documents of a collection. The answer cites passages as [n]; each citation gives the document id, section and text.")]

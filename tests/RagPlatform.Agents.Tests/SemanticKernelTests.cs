@@ -41,7 +41,9 @@ public sealed class SemanticKernelTests(AgentsPlatformFixture fixture)
             ["k"] = 1,
         }).WaitAsync(Bound);
 
-        var passage = Assert.Single(result.GetValue<IReadOnlyList<PassageResource>>()!);
+        var found = result.GetValue<SearchResult>()!;
+        var passage = Assert.Single(found.Passages);
+        Assert.True(found.ForgedModels, "The tests' reranker is forged: the result must say so.");
         Assert.Equal(AgentsPlatformFixture.DocumentId, passage.DocumentId);
         Assert.Equal("Volcanic rocks > Basalt", passage.Section);
     }
