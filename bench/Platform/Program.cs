@@ -1,6 +1,6 @@
 using RagPlatform.Bench.Platform;
 
-// Usage: RagPlatform.Bench.Platform ask|soak|squad [--models tiny|real] [--users 1,4,16] [--seconds N] [--requests N]
+// Usage: RagPlatform.Bench.Platform ask|soak|squad|openai [--models tiny|real] [--users 1,4,16] [--seconds N] [--requests N]
 //        [--max-tokens 32] [--rate 4] ... (BenchSettings lists every option; bench/platform-*.sh map env vars onto them).
 // `ask` exits 1 when any request failed; `soak` exits 1 unless it printed PASS.
 var settings = BenchSettings.Parse(args);
@@ -17,5 +17,6 @@ return settings.Command switch
     "ask" => await AskBenchmark.RunAsync(settings, stop.Token),
     "soak" => await SoakBenchmark.RunAsync(settings, stop.Token),
     "squad" => await SquadQualityBenchmark.RunAsync(settings, stop.Token),
-    _ => throw new ArgumentException($"Unknown command '{settings.Command}': use ask, soak or squad."),
+    "openai" => await OpenAiBenchmark.RunAsync(settings, stop.Token),
+    _ => throw new ArgumentException($"Unknown command '{settings.Command}': use ask, soak, squad or openai."),
 };

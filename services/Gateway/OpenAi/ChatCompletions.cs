@@ -96,10 +96,10 @@ internal static class ChatCompletions
 
         Refuse(body.N is not (null or 1), "n", "Only one choice (n = 1) is generated.");
         Refuse(body.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0, "tools", "Tools are not supported.");
-        Refuse(body.ToolChoice is { ValueKind: not JsonValueKind.Null } choice && !(choice.ValueKind == JsonValueKind.String && choice.GetString() is "none" or "auto"),
+        Refuse(body.ToolChoice is { ValueKind: not JsonValueKind.Null } choice && !(choice.ValueKind == JsonValueKind.String && choice.GetRawText() is "\"none\"" or "\"auto\""),
             "tool_choice", "Tools are not supported.");
         Refuse(body.ResponseFormat is { ValueKind: not JsonValueKind.Null } format
-            && !(format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text"),
+            && !(format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var type) && type.GetRawText() == "\"text\""),
             "response_format", "Only the text response format is supported.");
         Refuse(body.FrequencyPenalty is not (null or 0) || body.PresencePenalty is not (null or 0), body.FrequencyPenalty is not (null or 0) ? "frequency_penalty" : "presence_penalty",
             "Frequency and presence penalties are not supported.");

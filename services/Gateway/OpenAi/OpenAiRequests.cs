@@ -113,12 +113,12 @@ internal sealed class ContentConverter : JsonConverter<string?>
                     foreach (var part in parts.RootElement.EnumerateArray())
                     {
                         if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
-                            || type.GetString() != "text" || !part.TryGetProperty("text", out var value) || value.ValueKind != JsonValueKind.String)
+                            || type.GetRawText() != "\"text\"" || !part.TryGetProperty("text", out var value) || value.ValueKind != JsonValueKind.String)
                         {
                             throw new JsonException("Only text content parts ({\"type\":\"text\",\"text\":...}) are accepted.");
                         }
 
-                        text.Append(value.GetString());
+                        text.Append(Strings.Of(value));
                     }
                 }
 
@@ -153,7 +153,7 @@ internal sealed class DocumentsConverter : JsonConverter<IReadOnlyList<string>>
 
             using var document = reader.TokenType == JsonTokenType.StartObject ? JsonDocument.ParseValue(ref reader) : throw new JsonException("Expected a string or {\"text\": ...}.");
             documents.Add(document.RootElement.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String
-                ? text.GetString()!
+                ? Strings.Of(text)
                 : throw new JsonException("A document object needs a string \"text\"."));
         }
 
@@ -162,4 +162,20 @@ internal sealed class DocumentsConverter : JsonConverter<IReadOnlyList<string>>
 
     public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options) =>
         throw new NotSupportedException("Request fields are only read.");
+}
+
+internal static class Strings
+{
+    /// <summary>A JSON string's value; one that cannot be transcoded (a lone surrogate) is a JSON error, not a crash.</summary>
+    public static string Of(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException("The string is not valid UTF-16.", ex);
+        }
+    }
 }
