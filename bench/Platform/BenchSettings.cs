@@ -9,7 +9,10 @@ namespace RagPlatform.Bench.Platform;
 /// </summary>
 internal sealed record BenchSettings
 {
-    /// <summary>ask (closed-loop latency at each concurrency, with the bare-generator peer), soak, or squad (retrieval and extractive quality).</summary>
+    /// <summary>
+    /// ask (closed-loop latency at each concurrency, with the bare-generator peer), soak, squad (retrieval and extractive
+    /// quality), or openai (/openai/v1 against the gRPC Embed call and /v1/ask).
+    /// </summary>
     public string Command { get; init; } = "ask";
 
     /// <summary>tiny or real: the folder under .models/forged.</summary>
@@ -94,6 +97,9 @@ internal sealed record BenchSettings
     /// <summary>squad: the retrieval modes asked.</summary>
     public IReadOnlyList<string> Modes { get; init; } = ["hybrid", "lexical", "dense"];
 
+    /// <summary>openai: texts per embeddings call, one measurement each (both paths send the same batches).</summary>
+    public IReadOnlyList<int> Batches { get; init; } = [1, 16, 64];
+
     /// <summary>Where results go (JSON and Markdown).</summary>
     public string OutputDirectory { get; init; } = "artifacts/bench/platform";
 
@@ -111,6 +117,7 @@ internal sealed record BenchSettings
             settings = args[i] switch
             {
                 "--models" => settings with { Models = value },
+                "--batches" => settings with { Batches = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Int)] },
                 "--users" => settings with { Users = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Int)] },
                 "--seconds" => settings with { Duration = TimeSpan.FromSeconds(Double(value)) },
                 "--rounds" => settings with { Rounds = Int(value) },
@@ -137,7 +144,7 @@ internal sealed record BenchSettings
             };
         }
 
-        return settings.Users.Count == 0 || settings.Users.Any(u => u < 1) || settings.MaxTokens < 1 || settings.Rate <= 0 || settings.Rounds < 1
+        return settings.Users.Count == 0 || settings.Users.Any(u => u < 1) || settings.Batches.Any(b => b < 1) || settings.MaxTokens < 1 || settings.Rate <= 0 || settings.Rounds < 1
             ? throw new ArgumentException("users, max-tokens, rate and rounds must be positive.")
             : settings;
     }

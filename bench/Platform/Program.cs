@@ -1,8 +1,8 @@
 using RagPlatform.Bench.Platform;
 
-// Usage: RagPlatform.Bench.Platform ask|soak|squad|scale [--models tiny|real] [--users 1,4,16] [--seconds N] [--requests N]
+// Usage: RagPlatform.Bench.Platform ask|soak|squad|scale|openai [--models tiny|real] [--users 1,4,16] [--seconds N] [--requests N]
 //        [--max-tokens 32] [--rate 4] ... (BenchSettings lists every option; bench/platform-*.sh map env vars onto them).
-// `ask` and `scale` exit 1 when any request failed; `soak` exits 1 unless it printed PASS.
+// `ask`, `scale` and `openai` exit 1 when any request failed; `soak` exits 1 unless it printed PASS.
 var settings = BenchSettings.Parse(args);
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -18,5 +18,6 @@ return settings.Command switch
     "soak" => await SoakBenchmark.RunAsync(settings, stop.Token),
     "squad" => await SquadQualityBenchmark.RunAsync(settings, stop.Token),
     "scale" => await ScaleOutBenchmark.RunAsync(settings, stop.Token),
-    _ => throw new ArgumentException($"Unknown command '{settings.Command}': use ask, soak, squad or scale."),
+    "openai" => await OpenAiBenchmark.RunAsync(settings, stop.Token),
+    _ => throw new ArgumentException($"Unknown command '{settings.Command}': use ask, soak, squad, scale or openai."),
 };

@@ -8,7 +8,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace RagPlatform.Client;
 
 /// <summary>
-/// The gateway's HTTP API, typed: collections, documents (upload, status, delete), answers (one JSON document or
+/// The gateway's HTTP API, typed: collections, documents (upload, status, delete), search, answers (one JSON document or
 /// streamed events), the loaded models and API keys. A refusal or failure throws <see cref="RagPlatformException"/>
 /// with the gateway's problem details; 429 is retried after Retry-After (<see cref="RagPlatformClientOptions"/>).
 /// Give it an HttpClient whose BaseAddress is the gateway (from IHttpClientFactory or your own); it does not own it.
@@ -134,6 +134,11 @@ public sealed class RagPlatformClient
             yield return answerEvent is AnswerError error ? throw RagPlatformException.FromStream(error.Problem) : answerEvent;
         }
     }
+
+    /// <summary>The passages of the collection that best match the query, best first, without an answer.</summary>
+    public Task<SearchResult> SearchAsync(string collection, SearchRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"v1/collections/{Segment(collection)}/search", () => Body(request, RagPlatformJsonContext.Requests.SearchRequest),
+            Json.SearchResult, cancellationToken);
 
     /// <summary>Creates an API key (needs an admin key); its secret is in the result, this once.</summary>
     public Task<CreatedKey> CreateKeyAsync(CreateKeyRequest request, CancellationToken cancellationToken = default) =>

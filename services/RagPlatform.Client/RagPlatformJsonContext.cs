@@ -19,6 +19,8 @@ namespace RagPlatform.Client;
 [JsonSerializable(typeof(AnswerToken))]
 [JsonSerializable(typeof(IReadOnlyList<CitationResource>))]
 [JsonSerializable(typeof(AnswerDone))]
+[JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(SearchResult))]
 [JsonSerializable(typeof(KeyResource))]
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(CreatedKey))]

@@ -159,13 +159,7 @@ public static class AskApi
         {
             Collection = body.Collection,
             Question = body.Question,
-            Mode = body.Mode?.ToLowerInvariant() switch
-            {
-                null or RetrievalModes.Hybrid => Rpc.RetrievalMode.Hybrid,
-                RetrievalModes.Dense => Rpc.RetrievalMode.Dense,
-                RetrievalModes.Lexical => Rpc.RetrievalMode.Lexical,
-                _ => throw GatewayProblem.BadRequest($"mode must be hybrid, dense or lexical (was '{body.Mode}')."),
-            },
+            Mode = Mode(body.Mode),
             TopK = body.TopK ?? 0,
             TopN = body.TopN ?? 0,
             MaxNewTokens = body.MaxTokens ?? 0,
@@ -200,6 +194,15 @@ public static class AskApi
         request.DocumentIds.AddRange(body.DocumentIds?.Select(id => id ?? throw GatewayProblem.BadRequest("documentIds holds a null.")) ?? []);
         return request;
     }
+
+    /// <summary>A request's retrieval mode (null is hybrid); anything else is a 400 naming the choices.</summary>
+    internal static Rpc.RetrievalMode Mode(string? mode) => mode?.ToLowerInvariant() switch
+    {
+        null or RetrievalModes.Hybrid => Rpc.RetrievalMode.Hybrid,
+        RetrievalModes.Dense => Rpc.RetrievalMode.Dense,
+        RetrievalModes.Lexical => Rpc.RetrievalMode.Lexical,
+        _ => throw GatewayProblem.BadRequest($"mode must be hybrid, dense or lexical (was '{mode}')."),
+    };
 
     private static TimeSpan Budget(double? seconds, GatewayOptions options) => seconds switch
     {

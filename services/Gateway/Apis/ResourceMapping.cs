@@ -26,6 +26,12 @@ internal static class ResourceMapping
             p.Title.Length > 0 ? p.Title : null, p.ChunkId, c.Referenced);
     }
 
+    public static PassageResource ToResource(this Rpc.Passage p) =>
+        new(p.N, p.DocumentId, string.Join(" > ", p.Section), [.. p.Section], p.Start, p.End, p.Text, p.Score, p.Title.Length > 0 ? p.Title : null, p.ChunkId);
+
+    public static SearchResult ToResource(this Rpc.SearchPassagesResponse r) => new([.. r.Passages.Select(ToResource)], [.. r.Degraded],
+        [.. r.Skipped.Select(s => new SkippedStage(s.Stage, s.Reason))], r.ForgedModels);
+
     public static AnswerDone ToResource(this Rpc.AnswerDone d, string requestId) => new()
     {
         Degraded = [.. d.Degraded],

@@ -21,7 +21,7 @@ public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddl
         }
         catch (Exception ex)
         {
-            if (ex is not (GatewayProblem or RpcException or BadHttpRequestException or StoreUnavailableException))
+            if (ex is not (GatewayProblem or OpenAi.OpenAiException or RpcException or BadHttpRequestException or StoreUnavailableException))
             {
                 GatewayLog.Unhandled(logger, context.Request.Path, ex);
             }
@@ -34,7 +34,7 @@ public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddl
             }
 
             context.Response.Clear();
-            await Problems.WriteAsync(context, Problems.From(ex, context));
+            await (OpenAi.OpenAiErrors.Applies(context) ? OpenAi.OpenAiErrors.WriteAsync(context, ex) : Problems.WriteAsync(context, Problems.From(ex, context)));
         }
     }
 }

@@ -78,9 +78,15 @@ public static class Problems
             Instance = problem.Instance,
         };
 
-    /// <summary>Writes <paramref name="problem"/> as application/problem+json.</summary>
+    /// <summary>Writes <paramref name="problem"/> as application/problem+json (as OpenAI's error object under /openai).</summary>
     public static Task WriteAsync(HttpContext context, ProblemDetails problem)
     {
+        if (OpenAi.OpenAiErrors.Applies(context))
+        {
+            // The OpenAI-compatible routes answer every refusal, the shared ones included, with OpenAI's error object.
+            return OpenAi.OpenAiErrors.WriteAsync(context, problem);
+        }
+
         context.Response.StatusCode = problem.Status ?? 500;
         return context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
     }

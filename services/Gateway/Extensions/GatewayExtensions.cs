@@ -6,6 +6,8 @@ using RagPlatform.Contracts.V1;
 using RagPlatform.Gateway.Apis;
 using RagPlatform.Gateway.Auth;
 using RagPlatform.Gateway.Errors;
+using RagPlatform.Gateway.Mcp;
+using RagPlatform.Gateway.OpenAi;
 using RagPlatform.Gateway.Storage;
 using RagPlatform.ServiceDefaults;
 using RagPlatform.ServiceDefaults.Grpc;
@@ -37,11 +39,13 @@ public static class GatewayExtensions
             kestrel.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
         });
 
-        // The orchestrator's three clients share its address and limits; each gets its own channel from the factory.
+        // The orchestrator's clients share its address and limits; each gets its own channel from the factory.
         services.AddInternalGrpcClient<Collections.CollectionsClient>("Collections", OrchestratorTarget);
         services.AddInternalGrpcClient<Answers.AnswersClient>("Answers", OrchestratorTarget);
+        services.AddInternalGrpcClient<Models.ModelsClient>("Models", OrchestratorTarget);
         services.AddInternalGrpcClient<Grpc.Health.V1.Health.HealthClient>("Health", OrchestratorTarget);
         services.AddGatewayStore();
+        services.AddOpenAiApi();
 
         // Responses are written with the clients' own records and their generated JSON context.
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, RagPlatformJsonContext.Default));
@@ -49,6 +53,7 @@ public static class GatewayExtensions
         // Binding failures (a malformed query value) throw, so the one error mapping answers them with problem+json.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
+        services.AddGatewayMcp();
         return builder;
     }
 
@@ -74,7 +79,10 @@ public static class GatewayExtensions
         app.MapCollectionsApi();
         app.MapDocumentsApi();
         app.MapAskApi();
+        app.MapSearchApi();
         app.MapKeysApi();
+        app.MapOpenAiApi();
+        app.MapGatewayMcp();
         return app;
     }
 

@@ -20,11 +20,7 @@ internal sealed class AnswerGenerator(ModelServices services)
     {
         var started = Stopwatch.GetTimestamp();
         var request = new GenerateRequest { Chat = prompt.Chat, MaxNewTokens = plan.MaxNewTokens, Sampling = plan.Sampling };
-
-        // Starting the call and reading its first chunk proves the generator accepted it: that much goes through the
-        // circuit breaker, so an open circuit sends nothing at all.
-        await using var stream = await services.Generator.CallOnceAsync(o => OpenAsync(request, o), plan.Deadline, cancellationToken);
-        for (var chunk = stream.First; chunk is not null; chunk = await stream.NextAsync())
+        await foreach (var chunk in GenerateAsync(request, plan.Deadline, cancellationToken))
         {
             if (markers.Push(chunk.Text) is { Length: > 0 } text)
             {
@@ -45,6 +41,19 @@ internal sealed class AnswerGenerator(ModelServices services)
         }
 
         trace.GenerateMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    /// <summary>The generator's chunks as they come, for an answer and for direct calls (rag.v1.Models).</summary>
+    public async IAsyncEnumerable<GenerateChunk> GenerateAsync(GenerateRequest request, DateTime deadline,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Starting the call and reading its first chunk proves the generator accepted it: that much goes through the
+        // circuit breaker, so an open circuit sends nothing at all.
+        await using var stream = await services.Generator.CallOnceAsync(o => OpenAsync(request, o), deadline, cancellationToken);
+        for (var chunk = stream.First; chunk is not null; chunk = await stream.NextAsync())
+        {
+            yield return chunk;
+        }
     }
 
     private async Task<GenerationStream> OpenAsync(GenerateRequest request, CallOptions options)

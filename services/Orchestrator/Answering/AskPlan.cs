@@ -24,23 +24,7 @@ internal sealed record AskPlan(
     /// <summary>Checks a request against the limits; every refusal is INVALID_ARGUMENT naming the field.</summary>
     public static AskPlan From(AskRequest request, AnsweringOptions options, DateTime deadline)
     {
-        DocumentNames.Collection(request.Collection);
-        var question = request.Question.Trim();
-        if (question.Length == 0)
-        {
-            throw Invalid("question is empty.");
-        }
-
-        if (question.Length > options.MaxQuestionCharacters)
-        {
-            throw Invalid($"question has {question.Length} characters; at most {options.MaxQuestionCharacters} are accepted.");
-        }
-
-        if (!Enum.IsDefined(request.Mode))
-        {
-            throw Invalid($"mode {(int)request.Mode} is not a RetrievalMode (HYBRID, DENSE or LEXICAL).");
-        }
-
+        var (question, mode) = Query(request.Collection, request.Question, "question", request.Mode, request.DocumentIds, options);
         if (!Enum.IsDefined(request.Answer))
         {
             throw Invalid($"answer {(int)request.Answer} is not an AnswerKind (UNSPECIFIED for auto, GENERATIVE or EXTRACTIVE).");
@@ -53,19 +37,56 @@ internal sealed record AskPlan(
             throw Invalid($"max_new_tokens must be 0 (the default) or positive (was {request.MaxNewTokens}).");
         }
 
-        if (request.DocumentIds.Count > MaxDocumentFilter)
+        return new AskPlan(request.Collection, question, mode, topK, Math.Min(topN, topK),
+            request.MaxNewTokens == 0 ? options.DefaultMaxNewTokens : request.MaxNewTokens,
+            request.Sampling, [.. request.DocumentIds], request.SkipRerank, request.Answer, deadline);
+    }
+
+    /// <summary>
+    /// A search is an ask that stops after reranking: k passages kept (TopN), from at least DefaultTopK candidates when
+    /// reranked, so the reranker has something to choose from. Refusals as for an ask.
+    /// </summary>
+    public static AskPlan From(SearchPassagesRequest request, AnsweringOptions options, DateTime deadline)
+    {
+        var (query, mode) = Query(request.Collection, request.Query, "query", request.Mode, request.DocumentIds, options);
+        var k = Bounded(request.K, options.DefaultTopN, options.MaxTopK, "k");
+        var candidates = request.SkipRerank ? k : Math.Max(k, Math.Min(options.DefaultTopK, options.MaxTopK));
+        return new AskPlan(request.Collection, query, mode, candidates, k, 0, null, [.. request.DocumentIds], request.SkipRerank,
+            AnswerKind.Unspecified, deadline);
+    }
+
+    /// <summary>What an ask and a search share: the collection, the query's length, the mode and the document filter.</summary>
+    private static (string Query, RetrievalMode Mode) Query(string collection, string text, string field, RetrievalMode mode,
+        IReadOnlyCollection<string> documentIds, AnsweringOptions options)
+    {
+        DocumentNames.Collection(collection);
+        var query = text.Trim();
+        if (query.Length == 0)
         {
-            throw Invalid($"document_ids holds {request.DocumentIds.Count} ids; at most {MaxDocumentFilter} are accepted.");
+            throw Invalid($"{field} is empty.");
         }
 
-        foreach (var id in request.DocumentIds)
+        if (query.Length > options.MaxQuestionCharacters)
+        {
+            throw Invalid($"{field} has {query.Length} characters; at most {options.MaxQuestionCharacters} are accepted.");
+        }
+
+        if (!Enum.IsDefined(mode))
+        {
+            throw Invalid($"mode {(int)mode} is not a RetrievalMode (HYBRID, DENSE or LEXICAL).");
+        }
+
+        if (documentIds.Count > MaxDocumentFilter)
+        {
+            throw Invalid($"document_ids holds {documentIds.Count} ids; at most {MaxDocumentFilter} are accepted.");
+        }
+
+        foreach (var id in documentIds)
         {
             DocumentNames.DocumentId(id, "document_ids");
         }
 
-        return new AskPlan(request.Collection, question, request.Mode == RetrievalMode.Unspecified ? RetrievalMode.Hybrid : request.Mode,
-            topK, Math.Min(topN, topK), request.MaxNewTokens == 0 ? options.DefaultMaxNewTokens : request.MaxNewTokens,
-            request.Sampling, [.. request.DocumentIds], request.SkipRerank, request.Answer, deadline);
+        return (query, mode == RetrievalMode.Unspecified ? RetrievalMode.Hybrid : mode);
     }
 
     private static int Bounded(int value, int fallback, int max, string field) =>

@@ -60,18 +60,21 @@ public static class OrchestratorExtensions
         services.AddSingleton<AnswerGenerator>();
         services.AddSingleton<ExtractiveAnswerer>();
         services.AddSingleton<AnswerPipeline>();
+        services.AddSingleton<PassageSearch>();
 
         services.AddSingleton<CollectionsService>();
         services.AddSingleton<AnswersService>();
+        services.AddSingleton<ModelsService>();
         return builder;
     }
 
-    /// <summary>rag.v1.Collections and rag.v1.Answers, for callers presenting the internal token.</summary>
+    /// <summary>rag.v1.Collections, rag.v1.Answers and rag.v1.Models, for callers presenting the internal token.</summary>
     public static WebApplication MapOrchestrator(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<CollectionsService>().RequireAuthorization();
         app.MapGrpcService<AnswersService>().RequireAuthorization();
+        app.MapGrpcService<ModelsService>().RequireAuthorization();
         return app;
     }
 

@@ -6,14 +6,21 @@ using RagPlatform.Orchestrator.Downstream;
 
 namespace RagPlatform.Orchestrator.Services;
 
-/// <summary>rag.v1.Answers: validates the question, then streams the pipeline's events within the call's deadline.</summary>
-internal sealed class AnswersService(AnswerPipeline pipeline, ModelServices services, IOptions<AnsweringOptions> options) : Answers.AnswersBase
+/// <summary>
+/// rag.v1.Answers: validates the question, then streams the pipeline's events within the call's deadline; a search runs
+/// the pipeline's retrieval and reranking alone.
+/// </summary>
+internal sealed class AnswersService(AnswerPipeline pipeline, PassageSearch search, ModelServices services, IOptions<AnsweringOptions> options)
+    : Answers.AnswersBase
 {
     public override Task Ask(AskRequest request, IServerStreamWriter<AskEvent> stream, ServerCallContext context)
     {
         var plan = AskPlan.From(request, options.Value, context.Deadline);
         return pipeline.AnswerAsync(plan, e => stream.WriteAsync(e, context.CancellationToken), context.CancellationToken);
     }
+
+    public override Task<SearchPassagesResponse> Search(SearchPassagesRequest request, ServerCallContext context) =>
+        search.SearchAsync(AskPlan.From(request, options.Value, context.Deadline), context.CancellationToken);
 
     public override async Task<ModelsDescription> DescribeModels(DescribeModelsRequest request, ServerCallContext context)
     {

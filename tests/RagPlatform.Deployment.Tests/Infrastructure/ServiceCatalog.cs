@@ -161,7 +161,8 @@ public static class ServiceCatalog
                 liveness, readiness,
                 // The gateway is no gRPC server: of the Grpc section it reads only the token it sends to the orchestrator.
                 HostSchema().Bind(GatewayOptions.SectionName, typeof(GatewayOptions)).Key($"{GrpcServerOptions.SectionName}:{nameof(GrpcServerOptions.SharedToken)}")
-                    .Bind(GatewayOptions.SectionName, typeof(GatewayStoreOptions)).Key($"ConnectionStrings:{StoreOptions.ConnectionStringName}")),
+                    .Bind(GatewayOptions.SectionName, typeof(GatewayStoreOptions)).Key($"ConnectionStrings:{StoreOptions.ConnectionStringName}")
+                    .Bind(Gateway.Mcp.McpOptions.SectionName, typeof(Gateway.Mcp.McpOptions))),
         ];
     }
 

@@ -63,6 +63,6 @@ public sealed class ServiceCatalogTests
 
         Assert.Contains("services/RagPlatform.Inference/RagPlatform.Inference.csproj", closure);
         Assert.Contains("services/RagPlatform.ServiceDefaults/RagPlatform.ServiceDefaults.csproj", closure);
-        Assert.DoesNotContain("services/RagPlatform.AI/RagPlatform.AI.csproj", closure);
+        Assert.DoesNotContain("services/RagPlatform.Client/RagPlatform.Client.csproj", closure);
     }
 }

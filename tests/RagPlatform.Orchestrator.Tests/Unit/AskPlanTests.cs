@@ -53,6 +53,45 @@ public sealed class AskPlanTests
     }
 
     [Fact]
+    public void FromSearch_Defaults_KIsDefaultTopN_RerankedFromDefaultTopKCandidates()
+    {
+        var plan = AskPlan.From(new SearchPassagesRequest { Collection = "docs", Query = " rag " }, Options, DateTime.MaxValue);
+
+        Assert.Equal("rag", plan.Question);
+        Assert.Equal(RetrievalMode.Hybrid, plan.Mode);
+        Assert.Equal(Options.DefaultTopN, plan.TopN);
+        Assert.Equal(Options.DefaultTopK, plan.TopK);
+    }
+
+    [Fact]
+    public void FromSearch_SkipRerank_RetrievesKOnly()
+    {
+        var plan = AskPlan.From(new SearchPassagesRequest { Collection = "docs", Query = "q", K = 3, SkipRerank = true }, Options, DateTime.MaxValue);
+
+        Assert.Equal(3, plan.TopK);
+        Assert.Equal(3, plan.TopN);
+    }
+
+    [Theory]
+    [InlineData(101, "k must be 1 to 100")]
+    [InlineData(-1, "k must be 1 to 100")]
+    public void FromSearch_KOutOfRange_InvalidArgumentNamingK(int k, string message)
+    {
+        var error = Assert.Throws<RpcException>(() => AskPlan.From(new SearchPassagesRequest { Collection = "docs", Query = "q", K = k }, Options, DateTime.MaxValue));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith(message, error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromSearch_EmptyQuery_InvalidArgumentNamingQuery()
+    {
+        var error = Assert.Throws<RpcException>(() => AskPlan.From(new SearchPassagesRequest { Collection = "docs", Query = "  " }, Options, DateTime.MaxValue));
+
+        Assert.Equal("query is empty.", error.Status.Detail);
+    }
+
+    [Fact]
     public void From_TopNAboveTopK_CappedAtTopK()
     {
         var plan = AskPlan.From(new AskRequest { Collection = "docs", Question = "q", TopK = 3, TopN = 10 }, Options, DateTime.MaxValue);
