@@ -162,7 +162,8 @@ public static class ServiceCatalog
                 // The gateway is no gRPC server: of the Grpc section it reads only the token it sends to the orchestrator.
                 HostSchema().Bind(GatewayOptions.SectionName, typeof(GatewayOptions)).Key($"{GrpcServerOptions.SectionName}:{nameof(GrpcServerOptions.SharedToken)}")
                     .Bind(GatewayOptions.SectionName, typeof(GatewayStoreOptions)).Key($"ConnectionStrings:{StoreOptions.ConnectionStringName}")
-                    .Bind(Gateway.Mcp.McpOptions.SectionName, typeof(Gateway.Mcp.McpOptions))),
+                    .Bind(Gateway.Mcp.McpOptions.SectionName, typeof(Gateway.Mcp.McpOptions))
+                    .Bind(Gateway.OpenAi.OpenAiOptions.SectionName, typeof(Gateway.OpenAi.OpenAiOptions))),
         ];
     }
 
