@@ -21,14 +21,16 @@ public sealed class OrchestratorKillTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _slowEmbedder = new LatencyProxy(() => _replicas!.Platform.Port(PlatformService.Embedder));
+        var embedderPort = ReplicaPlatform.FreeLoopbackPort();
+        _slowEmbedder = new LatencyProxy(() => embedderPort);
         _replicas = await ReplicaPlatform.StartAsync(
             orchestrator: new Dictionary<string, string?> { ["Orchestrator__QueueLeaseDuration"] = "00:00:03" },
             gateway: new Dictionary<string, string?> { ["Gateway__RequestsPerSecond"] = "1000", ["Gateway__RequestBurst"] = "1000" },
             instances: new Dictionary<ServiceInstance, IReadOnlyDictionary<string, string?>>
             {
                 [ReplicaPlatform.OrchestratorA] = new Dictionary<string, string?> { ["Downstream__Embedder__Url"] = _slowEmbedder.Url },
-            });
+            },
+            embedderPort: embedderPort);
     }
 
     public async Task DisposeAsync()

@@ -26,7 +26,8 @@ public sealed class PostgresRestartTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _slowEmbedder = new LatencyProxy(() => _replicas!.Platform.Port(PlatformService.Embedder));
+        var embedderPort = ReplicaPlatform.FreeLoopbackPort();
+        _slowEmbedder = new LatencyProxy(() => embedderPort);
         _replicas = await ReplicaPlatform.StartAsync(
             orchestrator: new Dictionary<string, string?>
             {
@@ -38,7 +39,8 @@ public sealed class PostgresRestartTests : IAsyncLifetime
                 ["Gateway__RequestsPerSecond"] = "1000",
                 ["Gateway__RequestBurst"] = "1000",
                 ["Gateway__PostgresConnectTimeout"] = "00:00:02",
-            });
+            },
+            embedderPort: embedderPort);
     }
 
     public async Task DisposeAsync()

@@ -48,10 +48,12 @@ public sealed class ReplicaPlatform : IAsyncDisposable
     /// <param name="orchestrator">Settings of both orchestrators on top of the shared store and index.</param>
     /// <param name="gateway">Settings of both gateways on top of the shared store.</param>
     /// <param name="instances">Settings of one replica, applied last.</param>
+    /// <param name="embedderPort">The embedder's port (<see cref="FreeLoopbackPort"/>); null lets the launcher pick one.</param>
     public static async Task<ReplicaPlatform> StartAsync(
         IReadOnlyDictionary<string, string?>? orchestrator = null,
         IReadOnlyDictionary<string, string?>? gateway = null,
-        IReadOnlyDictionary<ServiceInstance, IReadOnlyDictionary<string, string?>>? instances = null)
+        IReadOnlyDictionary<ServiceInstance, IReadOnlyDictionary<string, string?>>? instances = null,
+        int? embedderPort = null)
     {
         var data = Directory.CreateTempSubdirectory("rag-replicas-");
         PostgresServer? postgres = null;
@@ -81,6 +83,7 @@ public sealed class ReplicaPlatform : IAsyncDisposable
                     }, gateway),
                 },
                 InstanceSettings = instances ?? new Dictionary<ServiceInstance, IReadOnlyDictionary<string, string?>>(),
+                Ports = embedderPort is { } port ? new Dictionary<ServiceInstance, int> { [PlatformService.Embedder] = port } : new Dictionary<ServiceInstance, int>(),
             }).WaitAsync(Bound);
             return new ReplicaPlatform(data, postgres, connectionString, qdrant, platform);
         }
@@ -89,6 +92,17 @@ public sealed class ReplicaPlatform : IAsyncDisposable
             await DisposeAllAsync(data, postgres, qdrant, platform: null, index: null);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A free loopback port for the embedder, known before the platform starts: a proxy in front of it must reach it from
+    /// the orchestrators' first call (they ask every model service's Info as they start), not only once StartAsync returns.
+    /// </summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The typed client of one gateway (the admin key unless told otherwise).</summary>
@@ -106,7 +120,9 @@ public sealed class ReplicaPlatform : IAsyncDisposable
     {
         var tokenizers = Path.Combine(_data.FullName, orchestrator.Name, "tokenizers");
         var uploaded = new List<string>();
-        while (!Directory.Exists(tokenizers) || !Directory.EnumerateDirectories(tokenizers).Any(d => !d.EndsWith(".partial", StringComparison.Ordinal)))
+        // Two complete copies: the generator's, which an orchestrator fetches as soon as it learns the generator's model,
+        // and the embedder's, which only ingestion fetches (the chunker cuts with it).
+        while (!Directory.Exists(tokenizers) || Directory.EnumerateDirectories(tokenizers).Count(d => !d.EndsWith(".partial", StringComparison.Ordinal)) < 2)
         {
             Assert.True(uploaded.Count < 10, $"the {orchestrator} took none of {uploaded.Count} documents uploaded through its gateway");
             var id = $"warm-up-{orchestrator.Name}-{uploaded.Count}";
