@@ -68,7 +68,8 @@ public sealed class HealthProbeTests : IAsyncLifetime
     [InlineData("rag.v1.Unknown", ProbeRunner.Unhealthy)]
     public async Task Grpc_ExitCodeFollowsTheServingStatus(string service, int expected)
     {
-        var (code, output) = await RunAsync(["grpc", _grpcUrl, service]);
+        // A generous timeout: what is under test is the exit code for each status, not the probe's speed on a loaded machine.
+        var (code, output) = await RunAsync(["grpc", _grpcUrl, service, "--timeout", "30"]);
 
         Assert.Equal(expected, code);
         Assert.Contains(_grpcUrl, output, StringComparison.Ordinal);
@@ -90,7 +91,7 @@ public sealed class HealthProbeTests : IAsyncLifetime
     [InlineData("/moved", ProbeRunner.Unhealthy)]
     public async Task Http_HealthyOnlyOn2xx(string path, int expected)
     {
-        var (code, _) = await RunAsync(["http", _httpUrl.TrimEnd('/') + path]);
+        var (code, _) = await RunAsync(["http", _httpUrl.TrimEnd('/') + path, "--timeout", "30"]);
 
         Assert.Equal(expected, code);
     }
