@@ -107,7 +107,10 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
         var results = await Task.WhenAll(burst);
         var statuses = results.GroupBy(r => r.StatusCode).ToDictionary(g => g.Key, g => g.Count());
         TestReport.Write("fault", $"slow generator burst of 40: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} ×{s.Value}"))}, slowest {results.Max(r => r.Elapsed).TotalSeconds:F1} s");
-        Assert.True(statuses.Keys.All(s => s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests or HttpStatusCode.GatewayTimeout),
+        // Every answer is a clear one: served, refused by a full queue (429), out of time (504), or, once enough asks ran
+        // out of time inside the generator that its circuit breaker opened, refused at once (503, "Generator is failing").
+        Assert.True(statuses.Keys.All(s => s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests or HttpStatusCode.GatewayTimeout
+                or HttpStatusCode.ServiceUnavailable),
             $"unexpected statuses: {string.Join(", ", statuses.Keys)}");
         Assert.True(statuses.GetValueOrDefault(HttpStatusCode.TooManyRequests) > 0, "the bounded queues refused nothing: requests piled up");
         Assert.All(results, r => Assert.True(r.Elapsed < TimeSpan.FromSeconds(11), $"a request outlived its 8 s deadline: {r.Elapsed.TotalSeconds:F1} s"));
