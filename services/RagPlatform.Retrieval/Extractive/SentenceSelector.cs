@@ -97,7 +97,8 @@ public sealed class SentenceSelector
             foreach (var span in SentenceSplitter.Split(passages[p]))
             {
                 var text = passages[p].Substring(span.Start, span.Length);
-                if (span.Length <= _settings.MaxSentenceCharacters && Words(text) >= _settings.MinSentenceWords && candidates.Count < _settings.MaxCandidates)
+                if (span.Length <= _settings.MaxSentenceCharacters && Words(text) >= _settings.MinSentenceWords && !LooksLikeCode(text)
+                    && candidates.Count < _settings.MaxCandidates)
                 {
                     candidates.Add(new CandidateSentence(p, span, text));
                 }
@@ -165,6 +166,38 @@ public sealed class SentenceSelector
 
     /// <summary>Smoothed inverse document frequency over the candidate sentences; a term no candidate holds counts 0.</summary>
     private static double Idf(int holding, int count) => holding == 0 ? 0 : Math.Log(1 + ((count + 1.0) / holding));
+
+    /// <summary>
+    /// Code is not an answer to quote: a README's snippet often repeats the very words of a question about it, and would
+    /// win on overlap. Code is told from prose by statement syntax (a line ending in ';', braces, a lambda arrow, an
+    /// assignment), by calls (two names glued to their parentheses) or by a density of code punctuation no prose sentence
+    /// reaches (parentheses, brackets, '=' and the like: a sentence with two parenthetical remarks stays well under it).
+    /// </summary>
+    internal static bool LooksLikeCode(string text)
+    {
+        if (text.Contains(";\n", StringComparison.Ordinal) || text.TrimEnd().EndsWith(';') || text.Contains('{') || text.Contains('}')
+            || text.Contains("=>", StringComparison.Ordinal) || text.Contains(" = ", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        int symbols = 0, visible = 0, calls = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsWhiteSpace(c))
+            {
+                continue;
+            }
+
+            visible++;
+            // A name glued to its parenthesis is a call; prose puts a space before a parenthetical remark.
+            calls += c == '(' && i > 0 && (char.IsLetterOrDigit(text[i - 1]) || text[i - 1] == '_') ? 1 : 0;
+            symbols += c is '(' or ')' or '[' or ']' or '<' or '>' or '=' or '`' or '$' or '|' or '\\' or '_' ? 1 : 0;
+        }
+
+        return calls >= 2 || (visible > 0 && symbols > visible * 0.06);
+    }
 
     private static int Words(string text)
     {

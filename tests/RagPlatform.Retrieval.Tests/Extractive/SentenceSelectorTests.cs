@@ -36,6 +36,30 @@ public sealed class SentenceSelectorTests
         Assert.Equal(1, ranked[0].Sentence.Passage);
     }
 
+    [Theory]
+    [InlineData("var kernel = Kernel.CreateBuilder()\n    .AddOpenAIChatCompletion(\"rag:docs\", new Uri(\"http://127.0.0.1:8080/openai/v1\"), key)\n    .Build();", true)]
+    [InlineData("await foreach (var e in gateway.AskStreamAsync(new AskRequest(\"docs\", \"How do I run the tests?\"), cancellationToken))", true)]
+    [InlineData("services.AddRagPlatform(options => options.Url = url)", true)]
+    [InlineData("if (x) { return y; }", true)]
+    [InlineData("Rollo (born around 860) was the first ruler of Normandy (a region in northern France).", false)]
+    [InlineData("./test.sh passes extra arguments to dotnet test, so one suite runs alone: ./test.sh --filter Category=Unit", false)]
+    [InlineData("The gateway stores API keys hashed and limits each key's request rate.", false)]
+    public void LooksLikeCode_StatementSyntaxOrCodePunctuation_ProseWithParenthesesIsNot(string text, bool code)
+    {
+        Assert.Equal(code, SentenceSelector.LooksLikeCode(text));
+    }
+
+    [Fact]
+    public void Candidates_CodeSnippetRepeatingTheQuestion_IsNotQuoted()
+    {
+        var selector = new SentenceSelector(new ExtractiveSettings { RankPrior = 0 });
+        string[] passages = ["Run the tests with ./test.sh from the repository root. Console.WriteLine(await kernel.InvokePromptAsync(\"How do I run the tests?\"));"];
+
+        var candidates = selector.Candidates(passages);
+
+        Assert.Equal(["Run the tests with ./test.sh from the repository root."], candidates.Select(c => c.Text));
+    }
+
     [Fact]
     public void Candidates_DropFragmentsAndOverlongSentences_KeepPassageOrderAndBounds()
     {
