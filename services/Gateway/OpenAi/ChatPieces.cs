@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
+using RagPlatform.Gateway.Apis;
 using Rpc = RagPlatform.Contracts.V1;
 
 namespace RagPlatform.Gateway.OpenAi;
@@ -16,7 +17,7 @@ internal sealed record ChatStart(bool Forged) : ChatPiece;
 internal sealed record ChatText(string Text) : ChatPiece;
 
 /// <param name="Forged">A model with forged weights wrote or shaped the completion (for rag:, the answer's own account).</param>
-internal sealed record ChatEnd(string FinishReason, CompletionUsage Usage, bool Forged, IReadOnlyList<RagCitation>? Citations, RagDetails? Rag) : ChatPiece;
+internal sealed record ChatEnd(string FinishReason, CompletionUsage Usage, bool Forged, IReadOnlyList<Client.CitationResource>? Citations, RagDetails? Rag) : ChatPiece;
 
 /// <summary>The generator's chunks (rag.v1.Models.Generate) as pieces; the first chunk names the model, forged or not.</summary>
 internal static class GeneratedPieces
@@ -71,7 +72,7 @@ internal static class RagPieces
             }
 
             yield return new ChatStart(anyForged);
-            IReadOnlyList<RagCitation>? citations = null;
+            IReadOnlyList<Client.CitationResource>? citations = null;
             for (; more; more = await events.MoveNextAsync())
             {
                 var next = events.Current;
@@ -81,7 +82,7 @@ internal static class RagPieces
                         yield return new ChatText(next.Delta.Text);
                         break;
                     case Rpc.AskEvent.EventOneofCase.Citations:
-                        citations = [.. next.Citations.Citations.Select(Cite)];
+                        citations = [.. next.Citations.Citations.Select(c => c.ToResource())];
                         break;
                     case Rpc.AskEvent.EventOneofCase.Done:
                         yield return End(next.Done, citations ?? [], requestId);
@@ -91,18 +92,11 @@ internal static class RagPieces
         }
     }
 
-    private static ChatEnd End(Rpc.AnswerDone done, IReadOnlyList<RagCitation> citations, string requestId)
+    private static ChatEnd End(Rpc.AnswerDone done, IReadOnlyList<Client.CitationResource> citations, string requestId)
     {
         var rag = new RagDetails(done.AnswerKind == Rpc.AnswerKind.Extractive ? Client.AnswerKinds.Extractive : Client.AnswerKinds.Generative,
             done.NoAnswer, done.ForgedModels, [.. done.Degraded], [.. done.Skipped.Select(s => new Client.SkippedStage(s.Stage, s.Reason))], requestId);
         var usage = new CompletionUsage(done.Usage.PromptTokens, done.Usage.CompletionTokens, done.Usage.PromptTokens + done.Usage.CompletionTokens);
         return new ChatEnd(GeneratedPieces.FinishReason(done.FinishReason), usage, done.ForgedModels, citations, rag);
-    }
-
-    private static RagCitation Cite(Rpc.Citation c)
-    {
-        var p = c.Passage;
-        return new(p.N, p.DocumentId, string.Join(" > ", p.Section), [.. p.Section], p.Start, p.End, p.Text, p.Score,
-            p.Title.Length > 0 ? p.Title : null, p.ChunkId, c.Referenced);
     }
 }

@@ -39,20 +39,6 @@ internal sealed record EmbeddingList(IReadOnlyList<EmbeddingItem> Data, string M
 
 internal sealed record CompletionUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
 
-/// <summary>A passage a rag: answer was given, numbered as the answer cites it ([n]).</summary>
-internal sealed record RagCitation(
-    int N,
-    string DocumentId,
-    string Section,
-    IReadOnlyList<string> SectionPath,
-    int Start,
-    int End,
-    string Text,
-    float Score,
-    string? Title,
-    string ChunkId,
-    bool Referenced);
-
 /// <summary>Extension `rag` of a rag: completion: how the answer was made (see /v1/ask's fields of the same names).</summary>
 internal sealed record RagDetails(
     string AnswerKind,
@@ -64,7 +50,7 @@ internal sealed record RagDetails(
 
 internal sealed record AssistantMessage(
     string Content,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RagCitation>? Citations)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Client.CitationResource>? Citations)
 {
     public string Role => "assistant";
 
@@ -92,7 +78,7 @@ internal sealed record ChatCompletion(
 internal sealed record ChunkDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RagCitation>? Citations);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Client.CitationResource>? Citations);
 
 internal sealed record ChunkChoice(int Index, ChunkDelta Delta, string? FinishReason)
 {
