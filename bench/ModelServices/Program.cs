@@ -8,20 +8,22 @@ using RagPlatform.Inference.Runtime;
 using RagPlatform.Launcher;
 using RagPlatform.Testing;
 
-// Usage: RagPlatform.Bench.ModelServices [--size real|tiny] [--seconds 8] [--clients 1,8,64] [--threads 2]
+// Usage: RagPlatform.Bench.ModelServices [--size real|tiny] [--seconds 8] [--clients 1,8,64] [--threads 2] [--spinning true|false]
 // Prints one JSON line per measurement. Every run is bounded by --seconds.
 var options = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 var size = options.GetValueOrDefault("size", "real");
 var seconds = double.Parse(options.GetValueOrDefault("seconds", "8"), provider: null);
 var clients = options.GetValueOrDefault("clients", "1,8,64").Split(',').Select(c => int.Parse(c, provider: null)).ToArray();
 var threads = options.GetValueOrDefault("threads", "2");
+// ORT's worker threads spin between operators by default; false lets them sleep (<Service>:AllowSpinning).
+var spinning = options.GetValueOrDefault("spinning", "true");
 var models = Path.Combine(TestPaths.RepoRoot, ".models", "forged", size);
 var duration = TimeSpan.FromSeconds(seconds);
 var texts = Enumerable.Range(0, 512).Select(i => $"Passage {i}: {string.Join(' ', Enumerable.Repeat("retrieval augmented generation", 3 + (i % 12)))}").ToArray();
 
 var sessions = OnnxSessionFactory.Create();
 using (var embedder = TextEmbedder.Open(sessions, ModelDirectory.Load(Path.Combine(models, "minilm-embedder")),
-           new TextEmbedderOptions { Session = new InferenceSessionOptions { IntraOpThreads = int.Parse(threads, provider: null) } }))
+           new TextEmbedderOptions { Session = new InferenceSessionOptions { IntraOpThreads = int.Parse(threads, provider: null), AllowSpinning = bool.Parse(spinning) } }))
 {
     foreach (var n in clients)
     {
@@ -37,6 +39,7 @@ await using (var service = await ServiceProcess.StartAsync(new ServiceProcessOpt
     {
         ["Embedder__ModelDirectory"] = Path.Combine(models, "minilm-embedder"),
         ["Embedder__IntraOpThreads"] = threads,
+        ["Embedder__AllowSpinning"] = spinning,
         ["Logging__LogLevel__Default"] = "Warning",
     },
 }))

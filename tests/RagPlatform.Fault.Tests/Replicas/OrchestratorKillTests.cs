@@ -21,7 +21,7 @@ public sealed class OrchestratorKillTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var embedderPort = ReplicaPlatform.FreeLoopbackPort();
+        var embedderPort = LoopbackPorts.Free();
         _slowEmbedder = new LatencyProxy(() => embedderPort);
         _replicas = await ReplicaPlatform.StartAsync(
             orchestrator: new Dictionary<string, string?> { ["Orchestrator__QueueLeaseDuration"] = "00:00:03" },

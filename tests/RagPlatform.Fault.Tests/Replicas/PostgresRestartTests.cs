@@ -26,7 +26,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var embedderPort = ReplicaPlatform.FreeLoopbackPort();
+        var embedderPort = LoopbackPorts.Free();
         _slowEmbedder = new LatencyProxy(() => embedderPort);
         _replicas = await ReplicaPlatform.StartAsync(
             orchestrator: new Dictionary<string, string?>

@@ -48,7 +48,7 @@ public sealed class ReplicaPlatform : IAsyncDisposable
     /// <param name="orchestrator">Settings of both orchestrators on top of the shared store and index.</param>
     /// <param name="gateway">Settings of both gateways on top of the shared store.</param>
     /// <param name="instances">Settings of one replica, applied last.</param>
-    /// <param name="embedderPort">The embedder's port (<see cref="FreeLoopbackPort"/>); null lets the launcher pick one.</param>
+    /// <param name="embedderPort">The embedder's port (<see cref="LoopbackPorts.Free"/>); null lets the launcher pick one.</param>
     public static async Task<ReplicaPlatform> StartAsync(
         IReadOnlyDictionary<string, string?>? orchestrator = null,
         IReadOnlyDictionary<string, string?>? gateway = null,
@@ -92,17 +92,6 @@ public sealed class ReplicaPlatform : IAsyncDisposable
             await DisposeAllAsync(data, postgres, qdrant, platform: null, index: null);
             throw;
         }
-    }
-
-    /// <summary>
-    /// A free loopback port for the embedder, known before the platform starts: a proxy in front of it must reach it from
-    /// the orchestrators' first call (they ask every model service's Info as they start), not only once StartAsync returns.
-    /// </summary>
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The typed client of one gateway (the admin key unless told otherwise).</summary>
