@@ -15,8 +15,8 @@ var size = options.GetValueOrDefault("size", "real");
 var seconds = double.Parse(options.GetValueOrDefault("seconds", "8"), provider: null);
 var clients = options.GetValueOrDefault("clients", "1,8,64").Split(',').Select(c => int.Parse(c, provider: null)).ToArray();
 var threads = options.GetValueOrDefault("threads", "2");
-// ORT's worker threads spin between operators by default; false lets them sleep (<Service>:AllowSpinning).
-var spinning = options.GetValueOrDefault("spinning", "true");
+// The model services' default (<Service>:AllowSpinning false: ORT's worker threads sleep between operators); true is ORT's own.
+var spinning = options.GetValueOrDefault("spinning", "false");
 var models = Path.Combine(TestPaths.RepoRoot, ".models", "forged", size);
 var duration = TimeSpan.FromSeconds(seconds);
 var texts = Enumerable.Range(0, 512).Select(i => $"Passage {i}: {string.Join(' ', Enumerable.Repeat("retrieval augmented generation", 3 + (i % 12)))}").ToArray();

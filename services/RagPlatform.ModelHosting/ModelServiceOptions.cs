@@ -32,8 +32,12 @@ public abstract class ModelServiceOptions
     /// <summary>ORT's memory pattern (buffers planned from the previous run with the same shapes).</summary>
     public bool MemoryPattern { get; set; } = true;
 
-    /// <summary>Whether ORT's worker threads spin while waiting for work (true, ORT's default) or sleep (false: leaves the CPU to the other services of a small machine).</summary>
-    public bool AllowSpinning { get; set; } = true;
+    /// <summary>
+    /// Whether ORT's worker threads spin while waiting for work (ORT's own default) or sleep. Off by default for the
+    /// embedder and the reranker: spinning threads take the cores Kestrel needs between calls (bench/model-services.sh,
+    /// docs/BENCHMARKS.md); the generator turns it on (see GeneratorOptions).
+    /// </summary>
+    public bool AllowSpinning { get; set; }
 
     /// <summary>Waits this long before loading the model. A test hook to observe NOT_SERVING; keep at zero.</summary>
     public TimeSpan WarmupDelay { get; set; } = TimeSpan.Zero;
