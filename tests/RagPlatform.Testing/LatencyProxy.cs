@@ -5,17 +5,18 @@ namespace RagPlatform.Testing;
 
 /// <summary>
 /// A TCP proxy on loopback that forwards to a service and holds every chunk of its replies for <see cref="Delay"/>:
-/// a slow downstream, made of a real socket, for deadline and backpressure tests. The target port is read per
-/// connection, so the proxy can be created before the service it fronts.
+/// a slow downstream, made of a real socket, for deadline and backpressure tests. Its target is a port fixed before the
+/// service starts (<see cref="LoopbackPorts.Free"/>): the service's callers reach it through the proxy from their first
+/// call on.
 /// </summary>
 public sealed class LatencyProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Func<int> _targetPort;
+    private readonly int _targetPort;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    public LatencyProxy(Func<int> targetPort)
+    public LatencyProxy(int targetPort)
     {
         _targetPort = targetPort;
         _listener.Start();
@@ -51,7 +52,7 @@ public sealed class LatencyProxy : IAsyncDisposable
         {
             try
             {
-                await upstream.ConnectAsync(IPAddress.Loopback, _targetPort(), _stop.Token);
+                await upstream.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
                 using var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 var up = PumpAsync(client.GetStream(), upstream.GetStream(), delayed: false, done.Token);
                 var down = PumpAsync(upstream.GetStream(), client.GetStream(), delayed: true, done.Token);

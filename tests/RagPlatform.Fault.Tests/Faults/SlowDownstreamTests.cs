@@ -23,8 +23,8 @@ public sealed class SlowDownstreamTests : IAsyncLifetime
     {
         // Ports fixed before the start: the orchestrator calls both services through the proxies as it starts.
         var (rerankerPort, generatorPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
-        _reranker = new LatencyProxy(() => rerankerPort);
-        _generator = new LatencyProxy(() => generatorPort);
+        _reranker = new LatencyProxy(rerankerPort);
+        _generator = new LatencyProxy(generatorPort);
         _platform = await RunningPlatform.StartAsync(new PlatformOptions(_data)
         {
             Ports = new Dictionary<ServiceInstance, int> { [PlatformService.Reranker] = rerankerPort, [PlatformService.Generator] = generatorPort },

@@ -22,7 +22,7 @@ public sealed class OrchestratorKillTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var embedderPort = LoopbackPorts.Free();
-        _slowEmbedder = new LatencyProxy(() => embedderPort);
+        _slowEmbedder = new LatencyProxy(embedderPort);
         _replicas = await ReplicaPlatform.StartAsync(
             orchestrator: new Dictionary<string, string?> { ["Orchestrator__QueueLeaseDuration"] = "00:00:03" },
             gateway: new Dictionary<string, string?> { ["Gateway__RequestsPerSecond"] = "1000", ["Gateway__RequestBurst"] = "1000" },

@@ -27,7 +27,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var embedderPort = LoopbackPorts.Free();
-        _slowEmbedder = new LatencyProxy(() => embedderPort);
+        _slowEmbedder = new LatencyProxy(embedderPort);
         _replicas = await ReplicaPlatform.StartAsync(
             orchestrator: new Dictionary<string, string?>
             {
